@@ -1,0 +1,38 @@
+# bibdebitor: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_ADDR ?= 127.0.0.1:8000
+
+.PHONY: demo test lint format messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/bibdebitor migrate --noinput
+	$(BIN)/bibdebitor demo --addr $(DEMO_ADDR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on SQLite, then every database test again on a throw-away PostgreSQL cluster.
+test: lint
+	$(BIN)/pytest
+	scripts/with-postgres $(BIN)/pytest -m django_db
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP)
+	cd src/bibdebitor && ../../$(BIN)/bibdebitor makemessages -l da --no-obsolete
+	cd src/bibdebitor && ../../$(BIN)/bibdebitor compilemessages -l da
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

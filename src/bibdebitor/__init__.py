@@ -1,0 +1,1 @@
+"""bibdebitor: the Danish library debtor integration (FBS <-> municipal debtor systems)."""

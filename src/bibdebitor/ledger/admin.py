@@ -1,0 +1,288 @@
+"""Staff data entry. CPR numbers are masked in lists and forms; only users with the
+``ledger.view_cpr`` permission see them in full, and every such view is written to
+``PersonalDataAccess``. CPR numbers are never searchable from the list (they would end up in
+URLs and access logs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bibdebitor.domain.claims import Lifecycle, TransferStatus
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.domain.money import format_kroner
+from bibdebitor.ledger import services
+from bibdebitor.ledger.forms import ClaimCreateForm, ConsentForm, PatronForm
+from bibdebitor.ledger.models import (
+    Agency,
+    Claim,
+    ClaimEvent,
+    ClaimMaterial,
+    Guardian,
+    GuardianConsent,
+    Patron,
+    PersonalDataAccess,
+)
+from bibdebitor.ledger.selectors import claim_state, claims_with_open_balance
+
+LIFECYCLE_LABELS = {
+    Lifecycle.OPEN: _("open"),
+    Lifecycle.SETTLED: _("settled"),
+    Lifecycle.CANCELLED: _("cancelled"),
+}
+TRANSFER_LABELS = {
+    TransferStatus.AT_LIBRARY: _("at the library"),
+    TransferStatus.QUEUED: _("queued for transfer"),
+    TransferStatus.TRANSFERRED: _("transferred"),
+    TransferStatus.ACCEPTED: _("accepted by debtor system"),
+    TransferStatus.REJECTED: _("rejected by debtor system"),
+}
+
+admin.site.site_header = _("bibdebitor administration")
+admin.site.site_title = _("bibdebitor")
+
+
+def actor(request: HttpRequest) -> str:
+    return f"staff:{request.user.get_username()}"
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency_id", "debtor_vendor", "cutoff_date", "integration_active"]
+    search_fields = ["name", "agency_id"]
+
+
+def can_view_cpr(request: HttpRequest) -> bool:
+    return request.user.has_perm("ledger.view_cpr")
+
+
+class CprMaskingAdmin(admin.ModelAdmin):
+    """Shows ``masked_cpr`` instead of ``cpr`` unless the user may see CPR numbers; logs
+    each change view that does show one."""
+
+    audit_field = "patron"
+
+    @admin.display(description=_("CPR number"))
+    def masked_cpr(self, obj: Any) -> str:
+        return obj.masked_cpr
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and not can_view_cpr(request):
+            return ["cpr"]
+        return []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and not can_view_cpr(request):
+            return ["masked_cpr"]
+        return []
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any):
+        if request.method == "GET" and can_view_cpr(request):
+            obj = self.get_object(request, object_id)
+            if obj is not None and obj.cpr:
+                PersonalDataAccess.objects.create(
+                    user=request.user, context="admin", **{self.audit_field: obj}
+                )
+        return super().change_view(request, object_id, *args, **kwargs)
+
+
+@admin.register(Patron)
+class PatronAdmin(CprMaskingAdmin):
+    form = PatronForm
+    list_display = ["patron_number", "name", "kind", "masked_cpr", "cvr", "agency"]
+    list_filter = ["agency", "kind"]
+    search_fields = ["patron_number", "name"]
+
+
+@admin.register(Guardian)
+class GuardianAdmin(CprMaskingAdmin):
+    audit_field = "guardian"
+    list_display = ["name", "masked_cpr", "agency"]
+    list_filter = ["agency"]
+    search_fields = ["name"]
+
+
+@admin.register(GuardianConsent)
+class GuardianConsentAdmin(admin.ModelAdmin):
+    form = ConsentForm
+    list_display = [
+        "patron",
+        "guardian",
+        "kind",
+        "effective_on",
+        "journal_reference",
+        "recorded_by",
+    ]
+    list_filter = ["kind"]
+    raw_id_fields = ["patron", "guardian"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: GuardianConsent, form: Any, change: bool
+    ) -> None:
+        saved = services.record_consent(
+            obj.patron,
+            obj.guardian,
+            effective_on=obj.effective_on,
+            journal_reference=obj.journal_reference,
+            kind=obj.kind,
+            actor=actor(request),
+        )
+        obj.pk = saved.pk
+
+
+class MaterialInline(admin.TabularInline):
+    model = ClaimMaterial
+    extra = 0
+
+
+class EventInline(admin.TabularInline):
+    model = ClaimEvent
+    fields = ["seq", "kind", "amount_kr", "delta_kr", "occurred_at", "actor", "reference", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["seq"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("amount"))
+    def amount_kr(self, event: ClaimEvent) -> str:
+        return format_kroner(event.amount_ore)
+
+    @admin.display(description=_("balance change"))
+    def delta_kr(self, event: ClaimEvent) -> str:
+        return format_kroner(event.delta_ore)
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "claim_number",
+        "patron",
+        "kind",
+        "amount_kr",
+        "open_kr",
+        "created_on",
+        "due_date",
+    ]
+    list_filter = ["agency", "kind"]
+    search_fields = ["claim_number", "patron__patron_number", "patron__name"]
+    date_hierarchy = "created_on"
+    raw_id_fields = ["patron"]
+    actions = ["cancel_claims", "reopen_claims"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return claims_with_open_balance(super().get_queryset(request)).select_related("patron")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+        if obj is None:
+            kwargs["form"] = ClaimCreateForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return [
+                "patron",
+                "claim_number",
+                "kind",
+                "amount",
+                "created_on",
+                "due_date",
+                "reason",
+                "acknowledgement_reference",
+            ]
+        return [
+            "agency",
+            "patron",
+            "claim_number",
+            "kind",
+            "amount_kr",
+            "state",
+            "created_on",
+            "due_date",
+            "reason",
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[type]:
+        return [] if obj is None else [MaterialInline, EventInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("amount"), ordering="amount_ore")
+    def amount_kr(self, claim: Claim) -> str:
+        return format_kroner(claim.amount_ore)
+
+    @admin.display(description=_("open"), ordering="open_ore")
+    def open_kr(self, claim: Claim) -> str:
+        return format_kroner(claim.open_ore)
+
+    @admin.display(description=_("state"))
+    def state(self, claim: Claim) -> str:
+        state = claim_state(claim)
+        return f"{LIFECYCLE_LABELS[state.lifecycle]} / {TRANSFER_LABELS[state.transfer]}"
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        claim = services.create_claim(
+            data["patron"],
+            claim_number=data["claim_number"],
+            kind=data["kind"],
+            amount_ore=data["amount"],
+            created_on=data["created_on"],
+            due_date=data["due_date"],
+            reason=data["reason"],
+            acknowledgement_reference=data["acknowledgement_reference"],
+            actor=actor(request),
+        )
+        obj.pk = claim.pk
+
+    def _apply_each(self, request: HttpRequest, claims: QuerySet[Claim], action: Any) -> None:
+        done = 0
+        for claim in claims:
+            try:
+                action(claim, actor=actor(request))
+                done += 1
+            except DomainError as error:
+                self.message_user(
+                    request, f"{claim.claim_number}: {gettext(error.message)}", messages.ERROR
+                )
+        if done:
+            self.message_user(request, gettext("%(count)d claims updated.") % {"count": done})
+
+    @admin.action(description=_("Cancel the selected claims"))
+    def cancel_claims(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._apply_each(request, queryset, services.cancel)
+
+    @admin.action(description=_("Reopen the selected claims"))
+    def reopen_claims(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._apply_each(request, queryset, services.reopen)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "user", "patron", "guardian", "context"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,108 @@
+"""Staff forms for the ledger. They validate through the domain rules and save through the
+services, so the admin can never write what the rules would refuse."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.domain.money import parse_kroner
+from bibdebitor.domain.patrons import PatronInput, check_consent, check_patron
+from bibdebitor.ledger.models import Claim, GuardianConsent, Patron
+
+
+def as_validation_error(error: DomainError) -> ValidationError:
+    return ValidationError(gettext(error.message), code=error.code)
+
+
+class PatronForm(forms.ModelForm):
+    class Meta:
+        model = Patron
+        fields = [
+            "agency",
+            "patron_number",
+            "kind",
+            "name",
+            "cpr",
+            "cvr",
+            "p_number",
+            "gln",
+            "birth_date",
+            "street",
+            "postcode",
+            "city",
+        ]
+        widgets = {"cpr": forms.TextInput(attrs={"autocomplete": "off"})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        cpr = data.get("cpr", self.instance.cpr if "cpr" not in self.fields else "")
+        check = check_patron(
+            PatronInput(
+                kind=data.get("kind", ""),
+                cpr=cpr or "",
+                cvr=data.get("cvr", ""),
+                p_number=data.get("p_number", ""),
+                gln=data.get("gln", ""),
+                birth_date=data.get("birth_date"),
+            ),
+            today=timezone.localdate(),
+        )
+        for field, error in check.errors.items():
+            self.add_error(field if field in self.fields else None, as_validation_error(error))
+        if check.ok:
+            for name in ("cvr", "p_number", "gln", "birth_date"):
+                data[name] = getattr(check, name)
+            if "cpr" in self.fields:
+                data["cpr"] = check.cpr
+        return data
+
+
+class ClaimCreateForm(forms.ModelForm):
+    amount = forms.CharField(label=_("amount (kr.)"), help_text=_("For example 125,50"))
+    acknowledgement_reference = forms.CharField(
+        label=_("acknowledgement or receipt"),
+        required=False,
+        help_text=_("Reference to the signed acknowledgement or receipt, if any"),
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["patron", "claim_number", "kind", "created_on", "due_date", "reason"]
+
+    def clean_amount(self) -> int:
+        try:
+            amount_ore = parse_kroner(self.cleaned_data["amount"])
+        except DomainError as error:
+            raise as_validation_error(error) from error
+        if amount_ore <= 0:
+            raise ValidationError(
+                gettext("A claim must be for more than 0 kr."), code="zero_amount"
+            )
+        return amount_ore
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = GuardianConsent
+        fields = ["patron", "guardian", "kind", "effective_on", "journal_reference"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        patron, effective_on = data.get("patron"), data.get("effective_on")
+        if patron and effective_on:
+            try:
+                check_consent(
+                    patron_kind=patron.kind,
+                    birth_date=patron.birth_date,
+                    effective_on=effective_on,
+                    today=timezone.localdate(),
+                    adult_age=patron.agency.adult_age,
+                )
+            except DomainError as error:
+                self.add_error(None, as_validation_error(error))
+        return data

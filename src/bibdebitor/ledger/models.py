@@ -1,0 +1,301 @@
+"""The library ledger: agencies, patrons, guardians, claims and their journals.
+
+Money is integer øre. A claim's state and balance come from its journal (``ClaimEvent``);
+the rules for each event live in ``bibdebitor.domain.claims``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bibdebitor.appendonly import AppendOnlyModel
+from bibdebitor.domain.claims import ClaimKind as DomainClaimKind
+from bibdebitor.domain.claims import EventKind as DomainEventKind
+from bibdebitor.domain.identifiers import SUBSTITUTE_DAY_OFFSET, mask_cpr
+
+DEFAULT_BLOCK_THRESHOLD_ORE = 200_00
+DEFAULT_ADULT_AGE = 18
+
+
+class DebtorVendor(models.TextChoices):
+    KMD_OPUS = "kmd_opus", "KMD Opus Debitor"
+    PRISME_2015 = "prisme_2015", "Fujitsu Prisme 2015"
+    PRISME_2009 = "prisme_2009", "Fujitsu Prisme 2009"
+    EG_OS = "eg_os", "EG ØS Indsigt"
+
+
+class Agency(models.Model):
+    """A municipality's library (FBS agency) and its integration settings."""
+
+    agency_id = models.CharField(_("agency id"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    cvr = models.CharField(_("CVR number"), max_length=8)
+    municipality_code = models.CharField(_("municipality code"), max_length=3)
+    debtor_vendor = models.CharField(
+        _("debtor system"), max_length=20, choices=DebtorVendor.choices, blank=True
+    )
+    debtor_instance_uuid = models.UUIDField(_("debtor system instance"), null=True, blank=True)
+    org_unit_uuid = models.UUIDField(
+        _("debtor account organisational reference"), null=True, blank=True
+    )
+    sender_instance_uuid = models.UUIDField(_("sender IT system instance"), null=True, blank=True)
+    cutoff_date = models.DateField(_("cut-off date"), null=True, blank=True)
+    integration_active = models.BooleanField(_("integration active"), default=False)
+    substitute_cpr_enabled = models.BooleanField(_("substitute CPR switched on"), default=False)
+    block_threshold_ore = models.PositiveIntegerField(
+        _("block threshold (øre)"), default=DEFAULT_BLOCK_THRESHOLD_ORE
+    )
+    adult_age = models.PositiveSmallIntegerField(_("age limit"), default=DEFAULT_ADULT_AGE)
+    creditor_number = models.CharField(
+        _("FI creditor number"), max_length=8, blank=True, help_text=_("8 digits, starts with 8")
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency_id})"
+
+
+class PatronKind(models.TextChoices):
+    PERSON = "person", _("person")
+    COMPANY = "company", _("company")
+    INSTITUTION = "institution", _("institution")
+
+
+class Patron(models.Model):
+    """A borrower (låner): a person, a company or an institution (teacher and institution
+    cards are companies, so staff are never chased for an institution's loans)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="patrons", verbose_name=_("agency")
+    )
+    patron_number = models.CharField(_("patron number"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=12, choices=PatronKind.choices)
+    cpr = models.CharField(_("CPR number"), max_length=10, blank=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True)
+    p_number = models.CharField(_("P-number"), max_length=10, blank=True)
+    gln = models.CharField(_("EAN/GLN number"), max_length=13, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("patron")
+        verbose_name_plural = _("patrons")
+        ordering = ["agency", "patron_number"]
+        permissions = [("view_cpr", _("Can see full CPR numbers"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "patron_number"], name="patron_number_unique_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "cpr"],
+                condition=~models.Q(cpr=""),
+                name="patron_cpr_unique_per_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.patron_number})"
+
+    @property
+    def masked_cpr(self) -> str:
+        return mask_cpr(self.cpr) if self.cpr else ""
+
+    @property
+    def has_substitute_cpr(self) -> bool:
+        return bool(self.cpr) and int(self.cpr[:2]) > SUBSTITUTE_DAY_OFFSET
+
+
+class Guardian(models.Model):
+    """Økonomisk ansvarlig: the adult liable for a minor's claims once consent is recorded."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="guardians")
+    cpr = models.CharField(_("CPR number"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "cpr"], name="guardian_cpr_unique_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_cpr(self) -> str:
+        return mask_cpr(self.cpr)
+
+
+class ConsentKind(models.TextChoices):
+    GIVEN = "given", _("consent given")
+    WITHDRAWN = "withdrawn", _("consent withdrawn")
+
+
+class GuardianConsent(AppendOnlyModel):
+    """Journal of guardian consents. Not retroactive: a claim created before the consent's
+    effective date stays without a guardian."""
+
+    patron = models.ForeignKey(
+        Patron, on_delete=models.PROTECT, related_name="consents", verbose_name=_("patron")
+    )
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, related_name="consents", verbose_name=_("guardian")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ConsentKind.choices)
+    effective_on = models.DateField(_("effective from"))
+    journal_reference = models.CharField(_("journal reference"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("guardian consent")
+        verbose_name_plural = _("guardian consents")
+        ordering = ["patron", "effective_on", "id"]
+        indexes = [models.Index(fields=["patron", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_on}"
+
+
+class ClaimKind(models.TextChoices):
+    LATE_FEE = DomainClaimKind.LATE_FEE.value, _("late fee")
+    REPLACEMENT = DomainClaimKind.REPLACEMENT.value, _("replacement claim")
+
+
+class Claim(models.Model):
+    """A mellemværende. Its facts are fixed when it is created; everything that happens to it
+    afterwards is a ``ClaimEvent``."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="claims", verbose_name=_("agency")
+    )
+    patron = models.ForeignKey(
+        Patron, on_delete=models.PROTECT, related_name="claims", verbose_name=_("patron")
+    )
+    claim_number = models.BigIntegerField(_("claim number"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ClaimKind.choices)
+    amount_ore = models.PositiveBigIntegerField(_("amount (øre)"))
+    created_on = models.DateField(_("created on"))
+    due_date = models.DateField(_("due date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["agency", "claim_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "claim_number"], name="claim_number_unique_per_agency"
+            ),
+            models.CheckConstraint(condition=models.Q(amount_ore__gt=0), name="claim_amount_gt_0"),
+        ]
+        indexes = [models.Index(fields=["agency", "created_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.claim_number}"
+
+
+class ClaimMaterial(models.Model):
+    """A material the claim concerns (FBS ``FeeMaterialV2``)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="materials")
+    item_number = models.CharField(_("item number"), max_length=50)
+    record_id = models.CharField(_("record id"), max_length=50, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.title or self.item_number
+
+
+class EventKind(models.TextChoices):
+    CREATED = DomainEventKind.CREATED.value, _("created")
+    ACKNOWLEDGED = DomainEventKind.ACKNOWLEDGED.value, _("acknowledged")
+    WRITTEN_DOWN = DomainEventKind.WRITTEN_DOWN.value, _("written down")
+    CANCELLED = DomainEventKind.CANCELLED.value, _("cancelled")
+    REOPENED = DomainEventKind.REOPENED.value, _("reopened")
+    QUEUED = DomainEventKind.QUEUED.value, _("queued for transfer")
+    TRANSFERRED = DomainEventKind.TRANSFERRED.value, _("transferred")
+    ACCEPTED = DomainEventKind.ACCEPTED.value, _("accepted by debtor system")
+    REJECTED = DomainEventKind.REJECTED.value, _("rejected by debtor system")
+    COVERED = DomainEventKind.COVERED.value, _("covered")
+    COVERAGE_REVERSED = DomainEventKind.COVERAGE_REVERSED.value, _("coverage reversed")
+    WRITTEN_OFF = DomainEventKind.WRITTEN_OFF.value, _("written off")
+
+
+class ClaimEvent(AppendOnlyModel):
+    """One line of a claim's journal. ``delta_ore`` is the event's effect on the open balance,
+    so a balance is ``SUM(delta_ore)``; ``amount_ore`` is the amount the event names."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="events", verbose_name=_("claim")
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    amount_ore = models.BigIntegerField(_("amount (øre)"), default=0)
+    delta_ore = models.BigIntegerField(_("balance change (øre)"), default=0)
+    occurred_at = models.DateTimeField(_("occurred"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    actor = models.CharField(_("by"), max_length=150)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")
+        ordering = ["claim", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "seq"], name="claim_event_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}#{self.seq} {self.kind}"
+
+
+class PatronBlockEvent(AppendOnlyModel):
+    """Journal of a patron's block status: a row each time it changes."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.PROTECT, related_name="block_events")
+    blocked = models.BooleanField(_("blocked"))
+    balance_ore = models.BigIntegerField(_("open balance (øre)"))
+    threshold_ore = models.BigIntegerField(_("threshold (øre)"))
+    occurred_at = models.DateTimeField(_("occurred"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("block change")
+        verbose_name_plural = _("block changes")
+        ordering = ["patron", "id"]
+
+
+class PersonalDataAccess(AppendOnlyModel):
+    """Audit trail: who saw an unmasked CPR number, when and where."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    patron = models.ForeignKey(Patron, on_delete=models.PROTECT, null=True, blank=True)
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True)
+    context = models.CharField(_("where"), max_length=100)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("CPR lookup")
+        verbose_name_plural = _("CPR lookups")
+        ordering = ["-occurred_at"]

@@ -1,0 +1,373 @@
+"""Writes to the ledger. Every rule is checked here (or in the domain code it calls); views,
+admin and imports only call these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bibdebitor.domain.claims import ClaimKind, ClaimState, Event, apply, fold
+from bibdebitor.domain.claims import EventKind as DomainEventKind
+from bibdebitor.domain.errors import DomainError, gettext_noop
+from bibdebitor.domain.identifiers import Gender, generate_substitute_cpr
+from bibdebitor.domain.patrons import (
+    PatronCheck,
+    PatronInput,
+    check_consent,
+    check_guardian_cpr,
+    check_patron,
+)
+from bibdebitor.ledger.models import (
+    Agency,
+    Claim,
+    ClaimEvent,
+    ClaimMaterial,
+    ConsentKind,
+    Guardian,
+    GuardianConsent,
+    Patron,
+    PatronBlockEvent,
+    PatronKind,
+)
+from bibdebitor.ledger.selectors import claim_journal
+
+log = logging.getLogger(__name__)
+
+
+class PatronInvalid(DomainError):
+    """A patron record with errors in one or more fields."""
+
+    def __init__(self, check: PatronCheck) -> None:
+        first = next(iter(check.errors.values()))
+        super().__init__(first.code, first.message)
+        self.errors = check.errors
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    item_number: str
+    record_id: str = ""
+    title: str = ""
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def register_patron(
+    agency: Agency,
+    *,
+    patron_number: str,
+    kind: str,
+    name: str,
+    cpr: str = "",
+    cvr: str = "",
+    p_number: str = "",
+    gln: str = "",
+    birth_date: dt.date | None = None,
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+) -> Patron:
+    check = check_patron(PatronInput(kind, cpr, cvr, p_number, gln, birth_date), today=_today())
+    if not check.ok:
+        raise PatronInvalid(check)
+    patron = Patron.objects.create(
+        agency=agency,
+        patron_number=patron_number,
+        kind=kind,
+        name=name,
+        cpr=check.cpr,
+        cvr=check.cvr,
+        p_number=check.p_number,
+        gln=check.gln,
+        birth_date=check.birth_date,
+        street=street,
+        postcode=postcode,
+        city=city,
+    )
+    log.info("patron %s registered in agency %s", patron.pk, agency.agency_id)
+    return patron
+
+
+def assign_substitute_cpr(patron: Patron, gender: Gender) -> Patron:
+    """Give a person without a CPR number a unique substitute CPR from the birth date."""
+    if patron.kind != PatronKind.PERSON or patron.cpr:
+        raise DomainError(
+            "substitute_not_needed",
+            gettext_noop("Only a person without a CPR number gets a substitute CPR."),
+        )
+    if patron.birth_date is None:
+        raise DomainError(
+            "substitute_no_birth_date",
+            gettext_noop("A substitute CPR needs the patron's birth date."),
+        )
+    taken = Patron.objects.filter(agency=patron.agency)
+
+    def is_taken(candidate: str) -> bool:
+        return taken.filter(cpr=candidate).exists()
+
+    patron.cpr = generate_substitute_cpr(patron.birth_date, gender, is_taken)
+    patron.save(update_fields=["cpr"])
+    log.info("patron %s given a substitute CPR", patron.pk)
+    return patron
+
+
+def register_guardian(
+    agency: Agency,
+    *,
+    cpr: str,
+    name: str,
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+    email: str = "",
+) -> Guardian:
+    number = check_guardian_cpr(cpr, on=_today(), adult_age=agency.adult_age)
+    guardian, _created = Guardian.objects.get_or_create(
+        agency=agency,
+        cpr=number,
+        defaults={
+            "name": name,
+            "street": street,
+            "postcode": postcode,
+            "city": city,
+            "email": email,
+        },
+    )
+    return guardian
+
+
+def record_consent(
+    patron: Patron,
+    guardian: Guardian,
+    *,
+    effective_on: dt.date,
+    journal_reference: str,
+    actor: str,
+    kind: str = ConsentKind.GIVEN,
+) -> GuardianConsent:
+    """Journal a guardian's consent (or its withdrawal). Claims created before
+    ``effective_on`` keep their original liability: consent is not retroactive."""
+    if guardian.agency_id != patron.agency_id:
+        raise DomainError("wrong_agency", gettext_noop("The guardian belongs to another agency."))
+    check_consent(
+        patron_kind=patron.kind,
+        birth_date=patron.birth_date,
+        effective_on=effective_on,
+        today=_today(),
+        adult_age=patron.agency.adult_age,
+    )
+    return GuardianConsent.objects.create(
+        patron=patron,
+        guardian=guardian,
+        kind=kind,
+        effective_on=effective_on,
+        journal_reference=journal_reference,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def create_claim(
+    patron: Patron,
+    *,
+    claim_number: int,
+    kind: str,
+    amount_ore: int,
+    created_on: dt.date,
+    due_date: dt.date,
+    actor: str,
+    reason: str = "",
+    materials: Iterable[Material] = (),
+    acknowledgement_reference: str = "",
+) -> Claim:
+    """A new mellemværende, with its ``created`` event (and ``acknowledged`` when a written
+    acknowledgement or receipt is on file)."""
+    check_claim_facts(
+        kind=kind,
+        created_on=created_on,
+        due_date=due_date,
+        today=_today(),
+        acknowledged=bool(acknowledgement_reference),
+    )
+    claim = Claim.objects.create(
+        agency_id=patron.agency_id,
+        patron=patron,
+        claim_number=claim_number,
+        kind=kind,
+        amount_ore=amount_ore,
+        created_on=created_on,
+        due_date=due_date,
+        reason=reason,
+    )
+    ClaimMaterial.objects.bulk_create(
+        ClaimMaterial(claim=claim, item_number=m.item_number, record_id=m.record_id, title=m.title)
+        for m in materials
+    )
+    record_event(claim, DomainEventKind.CREATED, amount_ore, actor=actor)
+    if acknowledgement_reference:
+        record_event(
+            claim, DomainEventKind.ACKNOWLEDGED, actor=actor, reference=acknowledgement_reference
+        )
+    return claim
+
+
+def check_claim_facts(
+    *, kind: str, created_on: dt.date, due_date: dt.date, today: dt.date, acknowledged: bool = False
+) -> None:
+    if kind not in {k.value for k in ClaimKind}:
+        raise DomainError(
+            "claim_kind", gettext_noop("The claim kind must be late fee or replacement.")
+        )
+    if created_on > today:
+        raise DomainError(
+            "created_future", gettext_noop("A claim cannot be created in the future.")
+        )
+    if due_date < created_on:
+        raise DomainError(
+            "due_before_created", gettext_noop("The due date is before the creation date.")
+        )
+    if acknowledged and kind != ClaimKind.REPLACEMENT:
+        raise DomainError(
+            "acknowledgement_kind",
+            gettext_noop("Only a replacement claim can be acknowledged."),
+        )
+
+
+def opening_events(
+    claim: Claim, *, actor: str, occurred_at: dt.datetime, acknowledgement_reference: str = ""
+) -> list[ClaimEvent]:
+    """The journal rows a new claim starts with, for the bulk writers (import, generator)."""
+    state, delta = apply(ClaimState(), Event(DomainEventKind.CREATED, claim.amount_ore))
+    events = [
+        ClaimEvent(
+            claim=claim,
+            seq=1,
+            kind=DomainEventKind.CREATED,
+            amount_ore=claim.amount_ore,
+            delta_ore=delta,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+    ]
+    if acknowledgement_reference:
+        apply(state, Event(DomainEventKind.ACKNOWLEDGED))
+        events.append(
+            ClaimEvent(
+                claim=claim,
+                seq=2,
+                kind=DomainEventKind.ACKNOWLEDGED,
+                occurred_at=occurred_at,
+                actor=actor,
+                reference=acknowledgement_reference,
+            )
+        )
+    return events
+
+
+@transaction.atomic
+def record_event(
+    claim: Claim,
+    kind: DomainEventKind,
+    amount_ore: int = 0,
+    *,
+    actor: str,
+    reference: str = "",
+    note: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> ClaimEvent:
+    """Append one event to a claim's journal after the domain rules accept it, and follow
+    the patron's block status. The claim row is locked so that concurrent writers queue."""
+    locked = Claim.objects.select_for_update().select_related("patron__agency").get(pk=claim.pk)
+    journal = claim_journal(locked)
+    _new_state, delta = apply(fold(journal), Event(kind, amount_ore))
+    event = ClaimEvent.objects.create(
+        claim=locked,
+        seq=len(journal) + 1,
+        kind=kind,
+        amount_ore=amount_ore,
+        delta_ore=delta,
+        occurred_at=occurred_at or timezone.now(),
+        actor=actor,
+        reference=reference,
+        note=note,
+    )
+    if delta:
+        refresh_block([locked.patron])
+    return event
+
+
+def refresh_block(patrons: Iterable[Patron]) -> list[PatronBlockEvent]:
+    """Block a patron whose open balance reaches the agency's threshold; unblock below it.
+    Writes a block event only where the status changes."""
+    by_id = {p.pk: p for p in patrons}
+    if not by_id:
+        return []
+    balances = dict(
+        ClaimEvent.objects.filter(claim__patron_id__in=by_id)
+        .values_list("claim__patron_id")
+        .annotate(total=Sum("delta_ore"))
+        .values_list("claim__patron_id", "total")
+    )
+    latest_blocked = _latest_block_status(by_id)
+    changes = []
+    for patron_id, patron in by_id.items():
+        balance = balances.get(patron_id) or 0
+        threshold = patron.agency.block_threshold_ore
+        blocked = balance >= threshold
+        if blocked != latest_blocked.get(patron_id, False):
+            changes.append(
+                PatronBlockEvent(
+                    patron=patron, blocked=blocked, balance_ore=balance, threshold_ore=threshold
+                )
+            )
+    return PatronBlockEvent.objects.bulk_create(changes)
+
+
+def _latest_block_status(by_id: dict[int, Patron]) -> dict[int, bool]:
+    latest: dict[int, bool] = {}
+    rows = PatronBlockEvent.objects.filter(patron_id__in=by_id).order_by("id")
+    for patron_id, blocked in rows.values_list("patron_id", "blocked"):
+        latest[patron_id] = blocked
+    return latest
+
+
+def write_down(claim: Claim, amount_ore: int, *, actor: str, note: str = "") -> ClaimEvent:
+    return record_event(claim, DomainEventKind.WRITTEN_DOWN, amount_ore, actor=actor, note=note)
+
+
+def cancel(claim: Claim, *, actor: str, note: str = "") -> ClaimEvent:
+    return record_event(claim, DomainEventKind.CANCELLED, actor=actor, note=note)
+
+
+def reopen(claim: Claim, *, actor: str, note: str = "") -> ClaimEvent:
+    return record_event(claim, DomainEventKind.REOPENED, actor=actor, note=note)
+
+
+def acknowledge(claim: Claim, *, reference: str, actor: str) -> ClaimEvent:
+    if not reference.strip():
+        raise DomainError(
+            "acknowledgement_reference",
+            gettext_noop("An acknowledgement needs a reference to the signed document or receipt."),
+        )
+    if claim.kind != ClaimKind.REPLACEMENT:
+        raise DomainError(
+            "acknowledgement_kind",
+            gettext_noop("Only a replacement claim can be acknowledged."),
+        )
+    return record_event(claim, DomainEventKind.ACKNOWLEDGED, actor=actor, reference=reference)
+
+
+def record_coverage(
+    claim: Claim, amount_ore: int, *, actor: str, reference: str = ""
+) -> ClaimEvent:
+    return record_event(
+        claim, DomainEventKind.COVERED, amount_ore, actor=actor, reference=reference
+    )

@@ -1,0 +1,124 @@
+import datetime as dt
+
+import pytest
+
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.domain.identifiers import Gender, parse_cpr
+from bibdebitor.ledger import services
+from bibdebitor.ledger.models import ConsentKind
+from bibdebitor.ledger.selectors import guardian_on
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_birth_date_comes_from_the_cpr(adult):
+    assert adult.birth_date == dt.date(1975, 5, 15)
+    assert adult.cpr == "1505751007"
+    assert adult.masked_cpr == "150575-XXXX"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "code"),
+    [
+        ({"kind": "person", "cpr": "3202901234"}, "cpr", "cpr_date"),
+        (
+            {"kind": "person", "cpr": "1505751007", "birth_date": dt.date(1975, 5, 16)},
+            "birth_date",
+            "birth_date_mismatch",
+        ),
+        ({"kind": "person", "cvr": "13585628"}, "cvr", "not_for_person"),
+        ({"kind": "company", "cpr": "1505751007"}, "cpr", "cpr_not_for_company"),
+        ({"kind": "institution", "cvr": "13585627"}, "cvr", "cvr_check"),
+        ({"kind": "company", "gln": "5790000000004"}, "gln", "gln_check"),
+        ({"kind": "robot"}, "kind", "kind"),
+    ],
+)
+def test_patron_rules(agency, fields, field, code):
+    with pytest.raises(services.PatronInvalid) as caught:
+        services.register_patron(agency, patron_number="X1", name="N", **fields)
+    assert caught.value.errors[field].code == code
+
+
+def test_company_with_cvr_p_number_and_ean(agency):
+    company = services.register_patron(
+        agency,
+        patron_number="I-1",
+        kind="institution",
+        name="Børnehaven Solsikken",
+        cvr="DK 13585628",
+        p_number="1029829825",
+        gln="5790000000005",
+    )
+    assert (company.cvr, company.p_number, company.gln) == (
+        "13585628",
+        "1029829825",
+        "5790000000005",
+    )
+
+
+def test_substitute_cpr_is_unique_and_carries_the_birth_date(agency, minor):
+    other = services.register_patron(
+        agency, patron_number="1003", kind="person", name="Tvilling", birth_date=minor.birth_date
+    )
+    first = services.assign_substitute_cpr(minor, Gender.FEMALE)
+    second = services.assign_substitute_cpr(other, Gender.FEMALE)
+    assert first.cpr != second.cpr
+    for patron in (first, second):
+        parsed = parse_cpr(patron.cpr)
+        assert parsed.is_substitute
+        assert parsed.birth_date == minor.birth_date
+        assert patron.has_substitute_cpr
+
+
+def test_substitute_cpr_needs_a_person_without_cpr(adult):
+    with pytest.raises(DomainError) as caught:
+        services.assign_substitute_cpr(adult, Gender.MALE)
+    assert caught.value.code == "substitute_not_needed"
+
+
+def test_consent_is_not_retroactive(agency, minor):
+    guardian = services.register_guardian(agency, cpr="150575-1007", name="Søren Ærø")
+    services.record_consent(
+        minor,
+        guardian,
+        effective_on=dt.date(2025, 3, 1),
+        journal_reference="ESDH-2025-17",
+        actor="test",
+    )
+    assert guardian_on(minor, dt.date(2025, 2, 28)) is None
+    assert guardian_on(minor, dt.date(2025, 3, 1)) == guardian
+    services.record_consent(
+        minor,
+        guardian,
+        effective_on=dt.date(2025, 9, 1),
+        journal_reference="ESDH-2025-99",
+        actor="test",
+        kind=ConsentKind.WITHDRAWN,
+    )
+    assert guardian_on(minor, dt.date(2025, 8, 31)) == guardian
+    assert guardian_on(minor, dt.date(2025, 9, 1)) is None
+
+
+def test_consent_rules(agency, adult, minor):
+    guardian = services.register_guardian(agency, cpr="0101902005", name="Værge")
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            adult, guardian, effective_on=dt.date(2025, 1, 1), journal_reference="x", actor="test"
+        )
+    assert caught.value.code == "consent_adult"
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            minor,
+            guardian,
+            effective_on=dt.date.today() + dt.timedelta(days=1),
+            journal_reference="x",
+            actor="test",
+        )
+    assert caught.value.code == "consent_future"
+
+
+def test_a_guardian_must_be_an_adult(agency):
+    with pytest.raises(DomainError) as caught:
+        services.register_guardian(agency, cpr="0101154000", name="Barn")  # born 2015
+    assert caught.value.code == "guardian_minor"
+    assert services.register_guardian(agency, cpr="0101009009", name="Voksen").cpr == "0101009009"
