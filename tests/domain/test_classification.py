@@ -12,9 +12,11 @@ from bibdebitor.domain.classification import (
     ClaimFacts,
     ClaimType,
     Cleansing,
+    Guardianship,
     Liable,
     Policy,
     classify,
+    guardianships,
 )
 
 CREATED = dt.date(2026, 9, 1)
@@ -32,15 +34,13 @@ BORROWERS = {
         "person",
         cpr="0106154003",
         birth_date=CHILD_BORN,
-        guardian_cpr=GUARDIAN_CPR,
-        guardian_from=dt.date(2026, 1, 1),
+        guardianships=(Guardianship(GUARDIAN_CPR, dt.date(2026, 1, 1)),),
     ),
     BorrowerKind.MINOR_GUARDIAN_SUBSTITUTE: Borrower(
         "person",
         cpr="6106154003",
         birth_date=CHILD_BORN,
-        guardian_cpr=GUARDIAN_CPR,
-        guardian_from=dt.date(2026, 1, 1),
+        guardianships=(Guardianship(GUARDIAN_CPR, dt.date(2026, 1, 1)),),
     ),
     BorrowerKind.MINOR_CPR: Borrower("person", cpr="0106154003", birth_date=CHILD_BORN),
     BorrowerKind.MINOR_SUBSTITUTE: Borrower("person", cpr="6106154003", birth_date=CHILD_BORN),
@@ -82,8 +82,7 @@ def test_consent_after_the_claim_does_not_move_it():
         "person",
         cpr="0106154003",
         birth_date=CHILD_BORN,
-        guardian_cpr=GUARDIAN_CPR,
-        guardian_from=CREATED + dt.timedelta(days=1),
+        guardianships=guardianships([("given", CREATED + dt.timedelta(days=1), GUARDIAN_CPR)]),
     )
     result = classify(late_consent, facts(), POLICY)
     assert result.account_type is AccountType.MINOR_WITHOUT_GUARDIAN
@@ -96,9 +95,9 @@ def test_a_withdrawn_consent_ends_the_guardianship():
         "person",
         cpr="0106154003",
         birth_date=CHILD_BORN,
-        guardian_cpr=GUARDIAN_CPR,
-        guardian_from=dt.date(2026, 1, 1),
-        guardian_until=CREATED,
+        guardianships=guardianships(
+            [("given", dt.date(2026, 1, 1), GUARDIAN_CPR), ("withdrawn", CREATED, "")]
+        ),
     )
     assert classify(withdrawn, facts(), POLICY).account_type is AccountType.MINOR_WITHOUT_GUARDIAN
 
@@ -179,3 +178,19 @@ def test_a_person_without_cpr_gets_a_substitute_where_switched_on():
 
 def test_the_cut_off_date_itself_is_included():
     assert classify(ADULT, facts(created_on=dt.date(2026, 6, 15)), POLICY).transferable
+
+
+def test_guardianships_from_a_consent_journal():
+    journal = [
+        ("given", dt.date(2024, 1, 1), "A"),
+        ("withdrawn", dt.date(2025, 1, 1), "A"),
+        ("given", dt.date(2025, 6, 1), "B"),
+        ("given", dt.date(2026, 1, 1), "C"),
+    ]
+    borrower = Borrower(
+        "person", cpr="0106154003", birth_date=CHILD_BORN, guardianships=guardianships(journal)
+    )
+    assert [
+        borrower.guardian_on(dt.date(*d))
+        for d in [(2023, 12, 31), (2024, 6, 1), (2025, 3, 1), (2025, 6, 1), (2026, 1, 1)]
+    ] == [None, "A", None, "B", "C"]

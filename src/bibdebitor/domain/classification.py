@@ -103,17 +103,44 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class Guardianship:
+    """A guardian's consent in force from ``start`` until ``end`` (exclusive; None: still)."""
+
+    cpr: str
+    start: dt.date
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+def guardianships(consents: list[tuple[str, dt.date, str]]) -> tuple[Guardianship, ...]:
+    """Intervals from a consent journal of ``(kind, effective_on, guardian_cpr)`` rows in
+    journal order: a consent opens an interval (closing the previous), a withdrawal closes it."""
+    result: list[Guardianship] = []
+    for kind, effective_on, cpr in sorted(consents, key=lambda row: row[1]):
+        if result and result[-1].end is None:
+            result[-1] = Guardianship(result[-1].cpr, result[-1].start, effective_on)
+        if kind == "given":
+            result.append(Guardianship(cpr, effective_on))
+    return tuple(g for g in result if g.end is None or g.start < g.end)
+
+
+@dataclass(frozen=True, slots=True)
 class Borrower:
-    """A patron as classification sees it. ``guardian_from`` is the date from which a
-    guardian's consent is in force (None: no guardian), ``guardian_cpr`` that guardian's number."""
+    """A patron as classification sees it, with the guardianships from its consent journal."""
 
     kind: str  # "person", "company" or "institution"
     cpr: str = ""
     cvr: str = ""
     birth_date: dt.date | None = None
-    guardian_cpr: str = ""
-    guardian_from: dt.date | None = None
-    guardian_until: dt.date | None = None  # exclusive; a withdrawn consent
+    guardianships: tuple[Guardianship, ...] = ()
+
+    def guardian_on(self, day: dt.date) -> str | None:
+        for guardianship in self.guardianships:
+            if guardianship.covers(day):
+                return guardianship.cpr
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +177,6 @@ def _is_minor(borrower: Borrower, on: dt.date, adult_age: int) -> bool:
     return age_on(borrower.birth_date, on) < adult_age
 
 
-def _has_guardian(borrower: Borrower, on: dt.date) -> bool:
-    if borrower.guardian_from is None or borrower.guardian_from > on:
-        return False
-    return borrower.guardian_until is None or on < borrower.guardian_until
-
-
 def claim_type(kind: str, acknowledged: bool) -> ClaimType:
     if kind == ClaimKind.LATE_FEE:
         return ClaimType.LATE_FEE
@@ -174,7 +195,7 @@ def borrower_kind(borrower: Borrower, on: dt.date, adult_age: int) -> BorrowerKi
     substitute = is_substitute_cpr(borrower.cpr)
     if not _is_minor(borrower, on, adult_age):
         return BorrowerKind.ADULT_SUBSTITUTE if substitute else BorrowerKind.ADULT_CPR
-    if _has_guardian(borrower, on):
+    if borrower.guardian_on(on) is not None:
         if substitute:
             return BorrowerKind.MINOR_GUARDIAN_SUBSTITUTE
         return BorrowerKind.MINOR_GUARDIAN_CPR
@@ -186,13 +207,13 @@ def _account_type(borrower: Borrower, on: dt.date, adult_age: int) -> tuple[Acco
         return AccountType.STANDARD, Liable.COMPANY
     if not _is_minor(borrower, on, adult_age):
         return AccountType.STANDARD, Liable.PATRON
-    if _has_guardian(borrower, on):
+    if borrower.guardian_on(on) is not None:
         return AccountType.MINOR_WITH_GUARDIAN, Liable.GUARDIAN
     return AccountType.MINOR_WITHOUT_GUARDIAN, Liable.PATRON
 
 
 def _identifier_blockers(
-    borrower: Borrower, liable: Liable, policy: Policy
+    borrower: Borrower, guardian_cpr: str, policy: Policy
 ) -> tuple[list[Blocker], list[Cleansing]]:
     if borrower.kind != "person":
         if borrower.cvr:
@@ -208,9 +229,7 @@ def _identifier_blockers(
         else:
             blockers.append(Blocker.NO_IDENTIFIER)
             cleansing.append(Cleansing.GIVE_CPR)
-    numbers = [
-        n for n in (borrower.cpr, borrower.guardian_cpr if liable is Liable.GUARDIAN else "") if n
-    ]
+    numbers = [n for n in (borrower.cpr, guardian_cpr) if n]
     rules = policy.vendor_rules
     if makes_substitute or any(is_substitute_cpr(n) for n in numbers):
         if not policy.substitute_cpr_enabled:
@@ -239,7 +258,8 @@ def _claim_blockers(claim: ClaimFacts, policy: Policy) -> list[Blocker]:
 def classify(borrower: Borrower, claim: ClaimFacts, policy: Policy) -> Classification:
     on = claim.created_on
     account_type, liable = _account_type(borrower, on, policy.adult_age)
-    blockers, cleansing = _identifier_blockers(borrower, liable, policy)
+    guardian_cpr = (borrower.guardian_on(on) or "") if liable is Liable.GUARDIAN else ""
+    blockers, cleansing = _identifier_blockers(borrower, guardian_cpr, policy)
     blockers += _claim_blockers(claim, policy)
     return Classification(
         borrower=borrower_kind(borrower, on, policy.adult_age),

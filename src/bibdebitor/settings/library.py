@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
 
-INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.ledger"]
+INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.ledger", "bibdebitor.sortiment"]
 
 ROOT_URLCONF = "bibdebitor.urls"
 WSGI_APPLICATION = "bibdebitor.wsgi.application"

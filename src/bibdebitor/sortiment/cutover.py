@@ -1,0 +1,211 @@
+"""The cut-over dry run: for a proposed cut-off date, what would move to the debtor system,
+what would not and why, and which patrons need data cleansing first. It writes nothing.
+
+Built for a large municipality: one aggregate query over the journal gives each claim's open
+balance and state, patrons are classified once, and claims are counted in a single pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Max, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.classification import (
+    AccountType,
+    Blocker,
+    Borrower,
+    ClaimFacts,
+    ClaimType,
+    Cleansing,
+    Policy,
+    classify,
+    guardianships,
+)
+from bibdebitor.domain.identifiers import mask_cpr
+from bibdebitor.ledger.models import Agency, Claim, GuardianConsent
+
+IDENTIFIER_BLOCKERS = frozenset(
+    {
+        Blocker.NO_IDENTIFIER,
+        Blocker.COMPANY_WITHOUT_CVR,
+        Blocker.SUBSTITUTE_CPR_OFF,
+        Blocker.VENDOR_REJECTS_SUBSTITUTE,
+        Blocker.VENDOR_REJECTS_NO_MODULUS11,
+    }
+)
+CHUNK = 20_000
+
+
+@dataclass(slots=True)
+class Tally:
+    count: int = 0
+    amount_ore: int = 0
+
+    def add(self, amount_ore: int) -> None:
+        self.count += 1
+        self.amount_ore += amount_ore
+
+
+@dataclass(slots=True)
+class PatronFinding:
+    patron_number: str
+    name: str
+    masked_id: str
+    needs: set[Cleansing] = field(default_factory=set)
+    blockers: set[Blocker] = field(default_factory=set)
+    claims: Tally = field(default_factory=Tally)
+
+
+@dataclass(slots=True)
+class Preview:
+    agency_id: str
+    cutoff: dt.date
+    made_at: dt.datetime
+    moving: dict[tuple[AccountType, ClaimType], Tally]
+    blocked: dict[Blocker, Tally]  # a claim with two reasons counts under both
+    blocked_total: Tally
+    substitutes_to_make: Tally
+    findings: list[PatronFinding]
+
+    @property
+    def moving_total(self) -> Tally:
+        total = Tally()
+        for tally in self.moving.values():
+            total.count += tally.count
+            total.amount_ore += tally.amount_ore
+        return total
+
+
+def policy_for(agency: Agency, cutoff: dt.date | None) -> Policy:
+    return Policy(
+        cutoff_date=cutoff,
+        substitute_cpr_enabled=agency.substitute_cpr_enabled,
+        vendor=agency.debtor_vendor,
+        adult_age=agency.adult_age,
+    )
+
+
+def borrowers(agency: Agency) -> dict[int, tuple[Borrower, str, str]]:
+    """Every patron of the agency as classification sees it, with its number and name."""
+    consents: dict[int, list[tuple[str, dt.date, str]]] = defaultdict(list)
+    rows = GuardianConsent.objects.filter(patron__agency=agency).order_by("id")
+    for patron_id, kind, effective_on, cpr in rows.values_list(
+        "patron_id", "kind", "effective_on", "guardian__cpr"
+    ):
+        consents[patron_id].append((kind, effective_on, cpr))
+    result = {}
+    for pk, number, name, kind, cpr, cvr, birth_date in agency.patrons.values_list(
+        "pk", "patron_number", "name", "kind", "cpr", "cvr", "birth_date"
+    ).iterator(chunk_size=CHUNK):
+        borrower = Borrower(kind, cpr, cvr, birth_date, guardianships(consents.get(pk, [])))
+        result[pk] = (borrower, number, name)
+    return result
+
+
+def _latest(kinds: tuple[EventKind, ...]) -> Max:
+    """The sequence number of the claim's latest event of these kinds (0: none)."""
+    return Max(
+        Case(
+            When(events__kind__in=[k.value for k in kinds], then="events__seq"),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def claim_facts(agency: Agency) -> Iterator[tuple[int, ClaimFacts]]:
+    """Each claim's facts, derived from the journal in one aggregate query."""
+    rows = (
+        Claim.objects.filter(agency=agency)
+        .values("pk")
+        .annotate(
+            open_ore=Coalesce(Sum("events__delta_ore"), 0),
+            acknowledged=_latest((EventKind.ACKNOWLEDGED,)),
+            sent=_latest((EventKind.QUEUED, EventKind.TRANSFERRED, EventKind.ACCEPTED)),
+            rejected=_latest((EventKind.REJECTED,)),
+            cancelled=_latest((EventKind.CANCELLED,)),
+            reopened=_latest((EventKind.REOPENED,)),
+        )
+        .values_list(
+            "patron_id",
+            "kind",
+            "created_on",
+            "open_ore",
+            "acknowledged",
+            "sent",
+            "rejected",
+            "cancelled",
+            "reopened",
+        )
+        .order_by()
+    )
+    for (
+        patron_id,
+        kind,
+        created_on,
+        open_ore,
+        ack,
+        sent,
+        rejected,
+        cancelled,
+        reopened,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield (
+            patron_id,
+            ClaimFacts(
+                kind=kind,
+                created_on=created_on,
+                acknowledged=ack > 0,
+                open_ore=open_ore,
+                cancelled=cancelled > reopened,
+                transferred=sent > rejected,
+            ),
+        )
+
+
+def preview(agency: Agency, cutoff: dt.date) -> Preview:
+    policy = policy_for(agency, cutoff)
+    patrons = borrowers(agency)
+    moving: dict[tuple[AccountType, ClaimType], Tally] = {
+        (a, c): Tally() for a in AccountType for c in ClaimType
+    }
+    blocked: dict[Blocker, Tally] = {b: Tally() for b in Blocker}
+    blocked_total, substitutes = Tally(), Tally()
+    findings: dict[int, PatronFinding] = {}
+    for patron_id, facts in claim_facts(agency):
+        borrower, number, name = patrons[patron_id]
+        result = classify(borrower, facts, policy)
+        if result.transferable:
+            moving[(result.account_type, result.claim_type)].add(facts.open_ore)
+            if Cleansing.SUBSTITUTE_WILL_BE_MADE in result.cleansing:
+                substitutes.add(facts.open_ore)
+            continue
+        blocked_total.add(facts.open_ore)
+        for blocker in result.blockers:
+            blocked[blocker].add(facts.open_ore)
+        if set(result.blockers) <= IDENTIFIER_BLOCKERS:
+            # Only the patron's data stands in the way: worth cleansing before cut-over.
+            finding = findings.get(patron_id)
+            if finding is None:
+                masked = mask_cpr(borrower.cpr) if borrower.cpr else borrower.cvr
+                finding = findings[patron_id] = PatronFinding(number, name, masked)
+            finding.needs.update(result.cleansing)
+            finding.blockers.update(result.blockers)
+            finding.claims.add(facts.open_ore)
+    return Preview(
+        agency_id=agency.agency_id,
+        cutoff=cutoff,
+        made_at=timezone.now(),
+        moving=moving,
+        blocked=blocked,
+        blocked_total=blocked_total,
+        substitutes_to_make=substitutes,
+        findings=sorted(findings.values(), key=lambda f: f.patron_number),
+    )

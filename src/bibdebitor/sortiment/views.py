@@ -1,0 +1,43 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bibdebitor.sortiment.cutover import preview
+from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
+from bibdebitor.sortiment.forms import PreviewForm
+
+EXPORTS = {
+    "csv": (as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@staff_member_required
+@permission_required("ledger.view_claim", raise_exception=True)
+def cutover_preview(request: HttpRequest) -> HttpResponse:
+    """The dry run for a proposed cut-off date. Reads only, so a GET form is right."""
+    form = PreviewForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "sortiment/preview.html", {"form": form})
+    result = preview(form.cleaned_data["agency"], form.cleaned_data["cutoff"])
+    export = EXPORTS.get(request.GET.get("format", ""))
+    if export:
+        render_file, content_type = export
+        name = f"skaeringsdato-{result.agency_id}-{result.cutoff}.{request.GET['format']}"
+        return HttpResponse(
+            render_file(result),
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return render(
+        request,
+        "sortiment/preview.html",
+        {
+            "form": form,
+            "result": result,
+            "sections": sections(result),
+            "total": result.moving_total,
+            "query": request.GET.urlencode(),
+        },
+    )
