@@ -1,0 +1,86 @@
+"""Cut-over dry run throughput on a generated municipality.
+
+    .venv/bin/python benchmarks/cutover_preview.py --claims 1000000 [--patrons 250000]
+
+Uses a fresh SQLite file in a temporary directory, or PostgreSQL when DATABASE_URL is set
+(e.g. under scripts/with-postgres). Prints the figures and writes them as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--patrons", type=int, default=0, help="default: claims / 4")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--json", type=Path, default=Path("benchmarks/results/cutover_preview.json")
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("BIBDEBITOR_DATA_DIR", tempfile.mkdtemp(prefix="bibdebitor-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+    from bibdebitor.ledger.models import Agency, DebtorVendor
+    from bibdebitor.sortiment.cutover import preview
+
+    call_command("migrate", verbosity=0)
+    agency = Agency.objects.create(
+        agency_id="BENCH",
+        name="Benchmark Kommune",
+        cvr="29189129",
+        municipality_code="999",
+        debtor_vendor=DebtorVendor.KMD_OPUS,
+        substitute_cpr_enabled=True,
+    )
+    size = MunicipalitySize(patrons=args.patrons or max(1, args.claims // 4), claims=args.claims)
+    started = time.perf_counter()
+    generate_municipality(agency, size, seed=1)
+    generated = time.perf_counter() - started
+    cutoff = dt.date.today() - dt.timedelta(days=365)
+    timings = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        result = preview(agency, cutoff)
+        timings.append(time.perf_counter() - started)
+    best = min(timings)
+    figures = {
+        "benchmark": "cutover_preview",
+        "database": connection.vendor,
+        "claims": args.claims,
+        "patrons": size.patrons,
+        "generate_seconds": round(generated, 2),
+        "preview_seconds_best": round(best, 3),
+        "preview_seconds_all": [round(t, 3) for t in timings],
+        "claims_per_second": round(args.claims / best),
+        "moving": result.moving_total.count,
+        "blocked": result.blocked_total.count,
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    for key, value in figures.items():
+        print(f"{key:>22}: {value}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
