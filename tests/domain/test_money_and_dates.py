@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from bibdebitor.domain.dates import age_on, parse_date
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.domain.money import format_kroner, parse_kroner
+from bibdebitor.domain.money import format_kroner, parse_claim_amount, parse_kroner
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,11 @@ def test_age_on_birthdays_and_leap_days():
     assert age_on(dt.date(2008, 11, 21), dt.date(2026, 11, 21)) == 18
     assert age_on(dt.date(2008, 2, 29), dt.date(2026, 2, 28)) == 17
     assert age_on(dt.date(2008, 2, 29), dt.date(2026, 3, 1)) == 18
+
+
+def test_a_claim_amount_must_be_positive():
+    assert parse_claim_amount("0,01") == 1
+    for text in ("0", "0,00", "-5"):
+        with pytest.raises(DomainError) as caught:
+            parse_claim_amount(text)
+        assert caught.value.code == "zero_amount"

@@ -40,6 +40,14 @@ def parse_kroner(text: str) -> int:
     return int(ore)
 
 
+def parse_claim_amount(text: str) -> int:
+    """A claim's amount: kroner as ``parse_kroner`` reads them, more than 0 kr."""
+    amount = parse_kroner(text)
+    if amount <= 0:
+        raise AmountError("zero_amount", gettext_noop("A claim must be for more than 0 kr."))
+    return amount
+
+
 def format_kroner(ore: int, *, unit: bool = True) -> str:
     """øre -> ``"1.234,50 kr."`` (Danish grouping and decimal comma)."""
     sign = "-" if ore < 0 else ""

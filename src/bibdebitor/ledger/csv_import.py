@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from bibdebitor.domain.claims import ClaimKind
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError, gettext_noop
-from bibdebitor.domain.money import parse_kroner
+from bibdebitor.domain.money import parse_claim_amount
 from bibdebitor.domain.patrons import (
     Kind,
     PatronInput,
@@ -380,13 +380,6 @@ def _claim_number(value: str) -> int:
     return int(value)
 
 
-def _positive_amount(value: str) -> int:
-    amount = parse_kroner(value)
-    if amount <= 0:
-        raise DomainError("zero_amount", gettext_noop("A claim must be for more than 0 kr."))
-    return amount
-
-
 def _check_claim_rows(agency: Agency, rows: _Rows, today: dt.date) -> Iterator[_ClaimRow]:
     patrons = {p.patron_number: p for p in agency.patrons.all()}
     existing = set(agency.claims.values_list("claim_number", flat=True))
@@ -407,7 +400,7 @@ def _check_claim_rows(agency: Agency, rows: _Rows, today: dt.date) -> Iterator[_
                 ),
             )
         kind = _field(rows, line, "kind", _choice(CLAIM_KINDS), row["kind"])
-        amount = _field(rows, line, "amount", _positive_amount, row["amount"])
+        amount = _field(rows, line, "amount", parse_claim_amount, row["amount"])
         created_on = _field(rows, line, "created_on", parse_date, row["created_on"])
         due_date = _field(rows, line, "due_date", parse_date, row["due_date"])
         reference = row.get("acknowledgement_reference", "")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.domain.money import parse_kroner
+from bibdebitor.domain.money import parse_claim_amount
 from bibdebitor.domain.patrons import PatronInput, check_consent, check_patron
 from bibdebitor.ledger.models import Claim, GuardianConsent, Patron
 
@@ -76,14 +76,9 @@ class ClaimCreateForm(forms.ModelForm):
 
     def clean_amount(self) -> int:
         try:
-            amount_ore = parse_kroner(self.cleaned_data["amount"])
+            return parse_claim_amount(self.cleaned_data["amount"])
         except DomainError as error:
             raise as_validation_error(error) from error
-        if amount_ore <= 0:
-            raise ValidationError(
-                gettext("A claim must be for more than 0 kr."), code="zero_amount"
-            )
-        return amount_ore
 
 
 class ConsentForm(forms.ModelForm):
