@@ -130,25 +130,23 @@ def century_digits(year: int) -> str:
     raise IdentifierError("cpr_century", gettext_noop("No CPR century covers that year of birth."))
 
 
-def substitute_cpr_candidates(birth_date: dt.date, gender: Gender) -> Iterator[str]:
-    """Every substitute CPR for a birth date and gender, modulus-11-valid ones first.
-
-    Numbers that pass modulus 11 come first because some debtor systems still enforce it.
-    """
+def substitute_cpr_candidates(birth_date: dt.date, gender: Gender | None) -> Iterator[str]:
+    """Every substitute CPR for a birth date and gender (None: unknown, either parity),
+    modulus-11-valid ones first, because some debtor systems still enforce it."""
     prefix = f"{birth_date.day + SUBSTITUTE_DAY_OFFSET:02d}{birth_date:%m%y}"
-    parity = 0 if gender is Gender.FEMALE else 1
+    last_digits = range(10) if gender is None else range(gender is Gender.MALE, 10, 2)
     numbers = [
         f"{prefix}{century}{serial:02d}{last}"
         for century in century_digits(birth_date.year)
         for serial in range(100)
-        for last in range(parity, 10, 2)
+        for last in last_digits
     ]
     yield from (n for n in numbers if passes_modulus11(n))
     yield from (n for n in numbers if not passes_modulus11(n))
 
 
 def generate_substitute_cpr(
-    birth_date: dt.date, gender: Gender, is_taken: Callable[[str], bool]
+    birth_date: dt.date, gender: Gender | None, is_taken: Callable[[str], bool]
 ) -> str:
     """The first free substitute CPR for this birth date and gender."""
     for candidate in substitute_cpr_candidates(birth_date, gender):

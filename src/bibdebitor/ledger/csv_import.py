@@ -41,6 +41,7 @@ from bibdebitor.ledger.models import (
     Patron,
 )
 from bibdebitor.ledger.services import check_claim_facts, opening_events, refresh_block
+from bibdebitor.ledger.signals import claim_events_appended
 
 BATCH_SIZE = 2000
 
@@ -456,3 +457,4 @@ def _write_claims(parsed: list[_ClaimRow], actor: str) -> None:
     ClaimEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     ClaimMaterial.objects.bulk_create(materials, batch_size=BATCH_SIZE)
     refresh_block({c.patron_id: c.patron for c in claims}.values())
+    claim_events_appended.send(sender=ClaimEvent, events=events)

@@ -36,6 +36,12 @@ class Agency(models.Model):
     debtor_vendor = models.CharField(
         _("debtor system"), max_length=20, choices=DebtorVendor.choices, blank=True
     )
+    organisation_uuid = models.UUIDField(
+        _("organisation (KOMBIT)"),
+        null=True,
+        blank=True,
+        help_text=_("The municipality's UUID in KOMBIT's organisation register"),
+    )
     debtor_instance_uuid = models.UUIDField(_("debtor system instance"), null=True, blank=True)
     org_unit_uuid = models.UUIDField(
         _("debtor account organisational reference"), null=True, blank=True
@@ -284,6 +290,23 @@ class PatronBlockEvent(AppendOnlyModel):
         verbose_name = _("block change")
         verbose_name_plural = _("block changes")
         ordering = ["patron", "id"]
+
+
+class IdentifierChange(AppendOnlyModel):
+    """Journal of CPR/CVR changes on patrons and guardians."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.PROTECT, null=True, blank=True)
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True)
+    field = models.CharField(_("field"), max_length=10)
+    old_value = models.CharField(_("old value"), max_length=10, blank=True)
+    new_value = models.CharField(_("new value"), max_length=10, blank=True)
+    actor = models.CharField(_("by"), max_length=150)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identifier change")
+        verbose_name_plural = _("identifier changes")
+        ordering = ["-occurred_at"]
 
 
 class PersonalDataAccess(AppendOnlyModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,13 +32,15 @@ from bibdebitor.ledger.models import (
     ConsentKind,
     Guardian,
     GuardianConsent,
+    IdentifierChange,
     Patron,
     PatronBlockEvent,
     PatronKind,
 )
-from bibdebitor.ledger.selectors import claim_journal
+from bibdebitor.ledger.signals import claim_events_appended, identifier_changed
 
 log = logging.getLogger(__name__)
+BATCH_SIZE = 2_000
 
 
 class PatronInvalid(DomainError):
@@ -96,7 +99,7 @@ def register_patron(
     return patron
 
 
-def assign_substitute_cpr(patron: Patron, gender: Gender) -> Patron:
+def assign_substitute_cpr(patron: Patron, gender: Gender | None) -> Patron:
     """Give a person without a CPR number a unique substitute CPR from the birth date."""
     if patron.kind != PatronKind.PERSON or patron.cpr:
         raise DomainError(
@@ -117,6 +120,73 @@ def assign_substitute_cpr(patron: Patron, gender: Gender) -> Patron:
     patron.save(update_fields=["cpr"])
     log.info("patron %s given a substitute CPR", patron.pk)
     return patron
+
+
+@transaction.atomic
+def change_identifier(
+    patron: Patron,
+    *,
+    actor: str,
+    cpr: str | None = None,
+    cvr: str | None = None,
+    effective_on: dt.date | None = None,
+) -> Patron:
+    """Change a patron's CPR or CVR number: journalled, and the debtor system is told for
+    every debtor account the patron is liable on (``identifier_changed``)."""
+    check = check_patron(
+        PatronInput(
+            patron.kind,
+            patron.cpr if cpr is None else cpr,
+            patron.cvr if cvr is None else cvr,
+            patron.p_number,
+            patron.gln,
+            patron.birth_date,
+        ),
+        today=_today(),
+    )
+    if not check.ok:
+        raise PatronInvalid(check)
+    changed = {
+        field: (old, new)
+        for field, old, new in (("cpr", patron.cpr, check.cpr), ("cvr", patron.cvr, check.cvr))
+        if old != new
+    }
+    if not changed:
+        return patron
+    if check.cpr and Patron.objects.filter(agency=patron.agency_id, cpr=check.cpr).exists():
+        raise DomainError("cpr_taken", gettext_noop("Another patron has that CPR number."))
+    IdentifierChange.objects.bulk_create(
+        IdentifierChange(patron=patron, field=field, old_value=old, new_value=new, actor=actor)
+        for field, (old, new) in changed.items()
+    )
+    patron.cpr, patron.cvr = check.cpr, check.cvr
+    patron.save(update_fields=["cpr", "cvr"])
+    log.info("patron %s: %s changed", patron.pk, ", ".join(changed))
+    identifier_changed.send(
+        sender=Patron, patron=patron, guardian=None, effective_on=effective_on or _today()
+    )
+    return patron
+
+
+@transaction.atomic
+def change_guardian_cpr(
+    guardian: Guardian, cpr: str, *, actor: str, effective_on: dt.date | None = None
+) -> Guardian:
+    """A guardian's new CPR number, journalled and told to the debtor system."""
+    number = check_guardian_cpr(cpr, on=_today(), adult_age=guardian.agency.adult_age)
+    if number == guardian.cpr:
+        return guardian
+    if Guardian.objects.filter(agency=guardian.agency_id, cpr=number).exists():
+        raise DomainError("cpr_taken", gettext_noop("Another guardian has that CPR number."))
+    IdentifierChange.objects.create(
+        guardian=guardian, field="cpr", old_value=guardian.cpr, new_value=number, actor=actor
+    )
+    guardian.cpr = number
+    guardian.save(update_fields=["cpr"])
+    identifier_changed.send(
+        sender=Guardian, patron=None, guardian=guardian, effective_on=effective_on or _today()
+    )
+    return guardian
 
 
 def register_guardian(
@@ -211,11 +281,12 @@ def create_claim(
         ClaimMaterial(claim=claim, item_number=m.item_number, record_id=m.record_id, title=m.title)
         for m in materials
     )
-    record_event(claim, DomainEventKind.CREATED, amount_ore, actor=actor)
+    events = [NewEvent(claim.pk, DomainEventKind.CREATED, amount_ore)]
     if acknowledgement_reference:
-        record_event(
-            claim, DomainEventKind.ACKNOWLEDGED, actor=actor, reference=acknowledgement_reference
+        events.append(
+            NewEvent(claim.pk, DomainEventKind.ACKNOWLEDGED, reference=acknowledgement_reference)
         )
+    append_events(events, actor=actor)
     return claim
 
 
@@ -272,7 +343,73 @@ def opening_events(
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """One event to append with ``append_events``."""
+
+    claim_id: int
+    kind: DomainEventKind
+    amount_ore: int = 0
+    reference: str = ""
+    note: str = ""
+
+
+def journals(claim_ids: Iterable[int]) -> dict[int, list[Event]]:
+    """The journals of many claims in one query."""
+    result: dict[int, list[Event]] = defaultdict(list)
+    rows = (
+        ClaimEvent.objects.filter(claim_id__in=list(claim_ids))
+        .order_by("claim_id", "seq")
+        .values_list("claim_id", "kind", "amount_ore")
+    )
+    for claim_id, kind, amount in rows:
+        result[claim_id].append(Event(DomainEventKind(kind), amount))
+    return result
+
+
 @transaction.atomic
+def append_events(
+    new: Sequence[NewEvent], *, actor: str, occurred_at: dt.datetime | None = None
+) -> list[ClaimEvent]:
+    """Append events to many claims' journals at once, after the domain rules accept each in
+    turn, and follow the patrons' block status. The claims are locked (in key order, so that
+    concurrent writers queue instead of deadlocking); one bad event refuses them all."""
+    ids = sorted({spec.claim_id for spec in new})
+    claims = Claim.objects.select_for_update().select_related("patron__agency").order_by("pk")
+    locked = {claim.pk: claim for claim in claims.filter(pk__in=ids)}
+    if len(locked) != len(ids):
+        raise DomainError("no_claim", gettext_noop("The claim does not exist."))
+    history = journals(ids)
+    states = {claim_id: fold(history[claim_id]) for claim_id in ids}
+    seqs = {claim_id: len(history[claim_id]) for claim_id in ids}
+    when = occurred_at or timezone.now()
+    rows = []
+    for spec in new:
+        states[spec.claim_id], delta = apply(
+            states[spec.claim_id], Event(spec.kind, spec.amount_ore)
+        )
+        seqs[spec.claim_id] += 1
+        rows.append(
+            ClaimEvent(
+                claim=locked[spec.claim_id],
+                seq=seqs[spec.claim_id],
+                kind=spec.kind,
+                amount_ore=spec.amount_ore,
+                delta_ore=delta,
+                occurred_at=when,
+                actor=actor,
+                reference=spec.reference,
+                note=spec.note,
+            )
+        )
+    ClaimEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    moved = {row.claim.patron_id: row.claim.patron for row in rows if row.delta_ore}
+    if moved:
+        refresh_block(moved.values())
+    claim_events_appended.send(sender=ClaimEvent, events=rows)
+    return rows
+
+
 def record_event(
     claim: Claim,
     kind: DomainEventKind,
@@ -283,25 +420,9 @@ def record_event(
     note: str = "",
     occurred_at: dt.datetime | None = None,
 ) -> ClaimEvent:
-    """Append one event to a claim's journal after the domain rules accept it, and follow
-    the patron's block status. The claim row is locked so that concurrent writers queue."""
-    locked = Claim.objects.select_for_update().select_related("patron__agency").get(pk=claim.pk)
-    journal = claim_journal(locked)
-    _new_state, delta = apply(fold(journal), Event(kind, amount_ore))
-    event = ClaimEvent.objects.create(
-        claim=locked,
-        seq=len(journal) + 1,
-        kind=kind,
-        amount_ore=amount_ore,
-        delta_ore=delta,
-        occurred_at=occurred_at or timezone.now(),
-        actor=actor,
-        reference=reference,
-        note=note,
-    )
-    if delta:
-        refresh_block([locked.patron])
-    return event
+    """Append one event to a claim's journal (see ``append_events``)."""
+    spec = NewEvent(claim.pk, kind, amount_ore, reference, note)
+    return append_events([spec], actor=actor, occurred_at=occurred_at)[0]
 
 
 def refresh_block(patrons: Iterable[Patron]) -> list[PatronBlockEvent]:

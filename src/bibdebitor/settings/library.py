@@ -1,10 +1,25 @@
 """The library side: ledger, sortiment, transfer engine, back-office and citizen pages."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
 
-INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.ledger", "bibdebitor.sortiment"]
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "bibdebitor.ledger",
+    "bibdebitor.sortiment",
+    "bibdebitor.transfer",
+]
 
 ROOT_URLCONF = "bibdebitor.urls"
 WSGI_APPLICATION = "bibdebitor.wsgi.application"
 DATABASES = {"default": database("library.sqlite3")}
+
+# The SF1590_B_01 route: the service platform, or a debtor system directly.
+BIBDEBITOR_SF1590_URL = os.environ.get(
+    "BIBDEBITOR_SF1590_URL", "http://127.0.0.1:8001/sf1590/DebitorRegistreringAfsend/1"
+)
+BIBDEBITOR_SF1590_TOKEN = os.environ.get("BIBDEBITOR_SF1590_TOKEN", "")
+BIBDEBITOR_TRANSFER_BATCH_SIZE = int(os.environ.get("BIBDEBITOR_TRANSFER_BATCH_SIZE", "500"))
+BIBDEBITOR_TRANSFER_RETRY_BASE = float(os.environ.get("BIBDEBITOR_TRANSFER_RETRY_BASE", "2"))

@@ -8,8 +8,9 @@ balance and state, patrons are classified once, and claims are counted in a sing
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Max, Sum, Value, When
@@ -75,6 +76,15 @@ class Preview:
     findings: list[PatronFinding]
 
     @property
+    def fingerprint(self) -> str:
+        """A short code for what this dry run showed. Switching the integration on asks for
+        it, so that what is handed over is what staff saw."""
+        parts = [self.agency_id, self.cutoff.isoformat()]
+        parts += [f"{a}/{c}={t.count}/{t.amount_ore}" for (a, c), t in sorted(self.moving.items())]
+        parts.append(f"blocked={self.blocked_total.count}/{self.blocked_total.amount_ore}")
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:10].upper()
+
+    @property
     def moving_total(self) -> Tally:
         total = Tally()
         for tally in self.moving.values():
@@ -92,16 +102,22 @@ def policy_for(agency: Agency, cutoff: dt.date | None) -> Policy:
     )
 
 
-def borrowers(agency: Agency) -> dict[int, tuple[Borrower, str, str]]:
-    """Every patron of the agency as classification sees it, with its number and name."""
+def borrowers(
+    agency: Agency, patron_ids: Collection[int] | None = None
+) -> dict[int, tuple[Borrower, str, str]]:
+    """The agency's patrons (all, or these) as classification sees them, with number and name."""
     consents: dict[int, list[tuple[str, dt.date, str]]] = defaultdict(list)
     rows = GuardianConsent.objects.filter(patron__agency=agency).order_by("id")
+    patrons = agency.patrons.all()
+    if patron_ids is not None:
+        rows = rows.filter(patron_id__in=patron_ids)
+        patrons = patrons.filter(pk__in=patron_ids)
     for patron_id, kind, effective_on, cpr in rows.values_list(
         "patron_id", "kind", "effective_on", "guardian__cpr"
     ):
         consents[patron_id].append((kind, effective_on, cpr))
     result = {}
-    for pk, number, name, kind, cpr, cvr, birth_date in agency.patrons.values_list(
+    for pk, number, name, kind, cpr, cvr, birth_date in patrons.values_list(
         "pk", "patron_number", "name", "kind", "cpr", "cvr", "birth_date"
     ).iterator(chunk_size=CHUNK):
         borrower = Borrower(kind, cpr, cvr, birth_date, guardianships(consents.get(pk, [])))
@@ -120,11 +136,16 @@ def _latest(kinds: tuple[EventKind, ...]) -> Max:
     )
 
 
-def claim_facts(agency: Agency) -> Iterator[tuple[int, ClaimFacts]]:
-    """Each claim's facts, derived from the journal in one aggregate query."""
+def claim_facts(
+    agency: Agency, claim_ids: Collection[int] | None = None
+) -> Iterator[tuple[int, int, ClaimFacts]]:
+    """``(claim id, patron id, facts)`` for the agency's claims (all, or these), derived from
+    the journal in one aggregate query."""
+    claims = Claim.objects.filter(agency=agency)
+    if claim_ids is not None:
+        claims = claims.filter(pk__in=claim_ids)
     rows = (
-        Claim.objects.filter(agency=agency)
-        .values("pk")
+        claims.values("pk")
         .annotate(
             open_ore=Coalesce(Sum("events__delta_ore"), 0),
             acknowledged=_latest((EventKind.ACKNOWLEDGED,)),
@@ -134,6 +155,7 @@ def claim_facts(agency: Agency) -> Iterator[tuple[int, ClaimFacts]]:
             reopened=_latest((EventKind.REOPENED,)),
         )
         .values_list(
+            "pk",
             "patron_id",
             "kind",
             "created_on",
@@ -147,6 +169,7 @@ def claim_facts(agency: Agency) -> Iterator[tuple[int, ClaimFacts]]:
         .order_by()
     )
     for (
+        claim_id,
         patron_id,
         kind,
         created_on,
@@ -158,6 +181,7 @@ def claim_facts(agency: Agency) -> Iterator[tuple[int, ClaimFacts]]:
         reopened,
     ) in rows.iterator(chunk_size=CHUNK):
         yield (
+            claim_id,
             patron_id,
             ClaimFacts(
                 kind=kind,
@@ -179,7 +203,7 @@ def preview(agency: Agency, cutoff: dt.date) -> Preview:
     blocked: dict[Blocker, Tally] = {b: Tally() for b in Blocker}
     blocked_total, substitutes = Tally(), Tally()
     findings: dict[int, PatronFinding] = {}
-    for patron_id, facts in claim_facts(agency):
+    for _claim_id, patron_id, facts in claim_facts(agency):
         borrower, number, name = patrons[patron_id]
         result = classify(borrower, facts, policy)
         if result.transferable:

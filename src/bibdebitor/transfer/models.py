@@ -1,0 +1,184 @@
+"""The transfer engine's tables: debtor accounts, the outbox, the delivery archive, error tasks
+(opgaver) and the activation journal.
+
+The outbox is a work queue: a message's *content* never changes, but its delivery state
+(pending, leased, done, rejected) does, because workers claim and release rows. The facts of
+what happened are append-only: every call in ``Delivery``, every outcome in the claim journal,
+every error task and its resolution.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bibdebitor.appendonly import AppendOnlyModel
+from bibdebitor.ledger.models import Agency, Claim, Guardian, Patron
+
+
+class Liable(models.TextChoices):
+    PATRON = "patron", _("the patron")
+    GUARDIAN = "guardian", _("the guardian")
+    COMPANY = "company", _("the company")
+
+
+class DebtorAccount(models.Model):
+    """A debitorkonto as the library knows it: one per patron, account type and guardian.
+    Messages for one account are delivered in order."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="debtor_accounts")
+    patron = models.ForeignKey(Patron, on_delete=models.PROTECT, related_name="debtor_accounts")
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="debtor_accounts"
+    )
+    account_type = models.CharField(_("debtor account type"), max_length=50)
+    liable = models.CharField(_("liable"), max_length=10, choices=Liable.choices)
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("debtor account")
+        verbose_name_plural = _("debtor accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patron", "account_type", "guardian"],
+                name="debtor_account_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class MessageKind(models.TextChoices):
+    CREATE = "create", _("hand over claim")
+    CANCEL = "cancel", _("cancel claim")
+    WRITE_DOWN = "write_down", _("write down claim")
+    REOPEN = "reopen", _("reopen claim")
+    CHANGE_PARTY = "change_party", _("change liable party")
+
+
+class MessageState(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    LEASED = "leased", _("being sent")
+    DONE = "done", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class OutboxMessage(models.Model):
+    """One event the debtor system must learn, enqueued in the ledger change's transaction."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="outbox")
+    account = models.ForeignKey(DebtorAccount, on_delete=models.PROTECT, related_name="messages")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="outbox"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=MessageKind.choices)
+    event_id = models.UUIDField(_("event id"), unique=True)
+    payload = models.JSONField(_("content"))
+    created_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=MessageState.choices, default=MessageState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    available_at = models.DateTimeField(_("next attempt"))
+    lease_owner = models.CharField(_("worker"), max_length=100, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["state", "id"], name="outbox_state_id"),
+            models.Index(fields=["account", "state", "id"], name="outbox_account_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.event_id}"
+
+
+class DeliveryOutcome(models.TextChoices):
+    RECEIPT = "receipt", _("business receipt")
+    CLIENT_FAULT = "client_fault", _("refused as malformed")
+    TRANSIENT = "transient", _("temporary fault, retried")
+
+
+class Delivery(AppendOnlyModel):
+    """The archive: every call made, with the request and the answer (zlib-compressed)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="deliveries")
+    transaction_id = models.UUIDField(_("transaction id"), db_index=True)
+    service = models.CharField(_("service"), max_length=60)
+    worker = models.CharField(_("worker"), max_length=100)
+    started_at = models.DateTimeField(_("started"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    message_count = models.PositiveIntegerField(_("messages"))
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=DeliveryOutcome.choices)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    request_gz = models.BinaryField(_("request"))
+    response_gz = models.BinaryField(_("response"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-id"]
+
+
+class ErrorTask(AppendOnlyModel):
+    """An opgave for staff: the debtor system refused something; the claim is flagged until a
+    resolution is recorded."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="error_tasks")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="error_tasks"
+    )
+    message = models.ForeignKey(OutboxMessage, on_delete=models.PROTECT, related_name="tasks")
+    code = models.CharField(_("error code"), max_length=40)
+    text = models.CharField(_("explanation"), max_length=300)
+    transaction_id = models.UUIDField(_("transaction id"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("error task")
+        verbose_name_plural = _("error tasks")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+
+class Resolution(models.TextChoices):
+    RETRIED = "retried", _("sent again")
+    DISMISSED = "dismissed", _("closed without sending")
+
+
+class ErrorTaskResolution(AppendOnlyModel):
+    task = models.OneToOneField(ErrorTask, on_delete=models.PROTECT, related_name="resolution")
+    action = models.CharField(_("action"), max_length=10, choices=Resolution.choices)
+    actor = models.CharField(_("by"), max_length=150)
+    note = models.TextField(_("note"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("error task resolution")
+        verbose_name_plural = _("error task resolutions")
+
+
+class IntegrationActivation(AppendOnlyModel):
+    """Journal of switching an agency's integration on and off."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="activations")
+    active = models.BooleanField(_("active"))
+    cutoff_date = models.DateField(_("cut-off date"), null=True, blank=True)
+    preview_code = models.CharField(_("dry-run code"), max_length=20, blank=True)
+    actor = models.CharField(_("by"), max_length=150)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("integration switch")
+        verbose_name_plural = _("integration switches")
+        ordering = ["-id"]

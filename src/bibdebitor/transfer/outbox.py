@@ -1,0 +1,342 @@
+"""Enqueueing: what the debtor system must learn, written to the outbox in the same database
+transaction as the ledger change that caused it.
+
+* a transferable claim appears (created, imported, reopened at the library, or the integration
+  is switched on): the claim is handed over (``create``) and journalled ``queued``;
+* a handed-over claim is written down, cancelled or reopened: ``RetFordringTilstand``;
+* the liable party's CPR or CVR changes: ``SkiftJuridiskAnsvarlig`` on each account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
+from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, Patron
+from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
+from bibdebitor.ledger.signals import claim_events_appended, identifier_changed
+from bibdebitor.protocol.messages import (
+    Account,
+    ChangeClaimState,
+    ChangeLiableParty,
+    ClassRef,
+    NewClaim,
+    Party,
+    StateAction,
+    SubClaim,
+)
+from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
+from bibdebitor.sortiment.cutover import borrowers, claim_facts, policy_for
+from bibdebitor.sortiment.services import ClassBook
+from bibdebitor.transfer.models import (
+    DebtorAccount,
+    Liable,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+)
+from bibdebitor.transfer.payloads import dump
+
+TITLES = {c.user_key: c.title for c in CLASSES}
+STATE_ACTIONS = {
+    EventKind.CANCELLED: (MessageKind.CANCEL, StateAction.CANCEL, "Annulleret af biblioteket"),
+    EventKind.WRITTEN_DOWN: (
+        MessageKind.WRITE_DOWN,
+        StateAction.WRITE_DOWN,
+        "Nedskrevet af biblioteket",
+    ),
+    EventKind.REOPENED: (MessageKind.REOPEN, StateAction.REOPEN, "Genåbnet af biblioteket"),
+}
+
+
+def connect() -> None:
+    claim_events_appended.connect(_on_claim_events, dispatch_uid="transfer.claim_events")
+    identifier_changed.connect(_on_identifier_changed, dispatch_uid="transfer.identifier")
+
+
+def claim_reference(agency: Agency, claim_number: int) -> str:
+    return f"{agency.agency_id}-{claim_number}"
+
+
+def _message(account: DebtorAccount, kind: str, event_id: uuid.UUID, payload: Any, **extra: Any):
+    return OutboxMessage(
+        agency_id=account.agency_id,
+        account=account,
+        kind=kind,
+        event_id=event_id,
+        payload=payload,
+        available_at=timezone.now(),
+        **extra,
+    )
+
+
+# --- new claims ---------------------------------------------------------------------------
+
+
+def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: str) -> int:
+    """Hand over those of these claims (None: all the agency's) that classification lets go.
+    Idempotent: a claim already handed over is not transferable again."""
+    if not agency.integration_active or agency.cutoff_date is None:
+        return 0
+    facts = list(claim_facts(agency, claim_ids))
+    patrons = borrowers(agency, {patron_id for _, patron_id, _ in facts})
+    policy = policy_for(agency, agency.cutoff_date)
+    chosen = []
+    for claim_id, patron_id, claim in facts:
+        result = classify(patrons[patron_id][0], claim, policy)
+        if result.transferable:
+            chosen.append((claim_id, patron_id, claim.open_ore, result))
+    if not chosen:
+        return 0
+    _make_substitutes(
+        p for _, p, _, r in chosen if Cleansing.SUBSTITUTE_WILL_BE_MADE in r.cleansing
+    )
+    return _write_creates(agency, chosen, actor)
+
+
+def _make_substitutes(patron_ids: Iterable[int]) -> None:
+    for patron in Patron.objects.filter(pk__in=set(patron_ids), cpr=""):
+        assign_substitute_cpr(patron, None)
+
+
+def _write_creates(
+    agency: Agency, chosen: list[tuple[int, int, int, Classification]], actor: str
+) -> int:
+    claims = Claim.objects.in_bulk([claim_id for claim_id, *_ in chosen])
+    patrons = Patron.objects.in_bulk({patron_id for _, patron_id, *_ in chosen})
+    guardian_by_claim = _guardians(agency, claims, patrons, chosen)
+    accounts = _accounts(
+        agency,
+        {
+            (patron_id, result.account_type, guardian_by_claim.get(claim_id), result.liable)
+            for claim_id, patron_id, _, result in chosen
+        },
+    )
+    book = ClassBook()
+    messages, queued = [], []
+    for claim_id, patron_id, open_ore, result in chosen:
+        claim, patron = claims[claim_id], patrons[patron_id]
+        guardian = guardian_by_claim.get(claim_id)
+        account = accounts[(patron_id, result.account_type, guardian.pk if guardian else None)]
+        event_id = uuid.uuid4()
+        payload = {
+            "account": dump(_account(agency, account, patron, guardian, book, claim.created_on)),
+            "claim": dump(_new_claim(agency, claim, event_id, open_ore, result, book)),
+        }
+        messages.append(_message(account, MessageKind.CREATE, event_id, payload, claim=claim))
+        queued.append(NewEvent(claim_id, EventKind.QUEUED, reference=str(event_id)))
+    OutboxMessage.objects.bulk_create(messages, batch_size=2_000)
+    append_events(queued, actor=actor)
+    return len(messages)
+
+
+def _guardians(
+    agency: Agency,
+    claims: dict[int, Claim],
+    patrons: dict[int, Patron],
+    chosen: list[tuple[int, int, int, Classification]],
+) -> dict[int, Guardian]:
+    """The guardian liable for each claim that has one (the one in force when it was made)."""
+    wanted = [(c, p) for c, p, _, r in chosen if r.liable == Liable.GUARDIAN]
+    if not wanted:
+        return {}
+    classified = borrowers(agency, {p for _, p in wanted})
+    cpr_by_claim = {c: classified[p][0].guardian_on(claims[c].created_on) for c, p in wanted}
+    by_cpr = {
+        g.cpr: g for g in Guardian.objects.filter(agency=agency, cpr__in=cpr_by_claim.values())
+    }
+    return {c: by_cpr[cpr] for c, cpr in cpr_by_claim.items()}
+
+
+def _accounts(
+    agency: Agency, keys: set[tuple[int, str, Guardian | None, str]]
+) -> dict[tuple[int, str, int | None], DebtorAccount]:
+    """The debtor accounts for these (patron, account type, guardian, liable), made if new."""
+
+    def key(a: DebtorAccount) -> tuple[int, str, int | None]:
+        return (a.patron_id, a.account_type, a.guardian_id)
+
+    patron_ids = {patron_id for patron_id, *_ in keys}
+    existing = {key(a): a for a in DebtorAccount.objects.filter(patron_id__in=patron_ids)}
+    missing = [
+        DebtorAccount(
+            agency=agency,
+            patron_id=patron_id,
+            guardian=guardian,
+            account_type=account_type,
+            liable=liable,
+            reference=_account_reference(agency, patron_id, account_type, guardian),
+        )
+        for patron_id, account_type, guardian, liable in keys
+        if (patron_id, account_type, guardian.pk if guardian else None) not in existing
+    ]
+    if missing:
+        DebtorAccount.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {key(a): a for a in DebtorAccount.objects.filter(patron_id__in=patron_ids)}
+    return existing
+
+
+def _account_reference(
+    agency: Agency, patron_id: int, account_type: str, guardian: Guardian | None
+) -> str:
+    suffix = f"-G{guardian.pk}" if guardian else ""
+    return f"{agency.agency_id}-{patron_id}-{account_type}{suffix}"
+
+
+def liable_party(account: DebtorAccount, patron: Patron, guardian: Guardian | None) -> Party:
+    if account.liable == Liable.GUARDIAN and guardian is not None:
+        return Party(cpr=guardian.cpr, name=guardian.name)
+    if account.liable == Liable.COMPANY:
+        return Party(cvr=patron.cvr, p_number=patron.p_number, gln=patron.gln, name=patron.name)
+    return Party(cpr=patron.cpr, name=patron.name)
+
+
+def _account(
+    agency: Agency,
+    account: DebtorAccount,
+    patron: Patron,
+    guardian: Guardian | None,
+    book: ClassBook,
+    day: dt.date,
+) -> Account:
+    account_type = AccountType(account.account_type)
+    return Account(
+        reference=account.reference,
+        account_type=ClassRef(book.uuid_for(ACCOUNT_TYPE_FACET, account_type, day), account_type),
+        org_unit=agency.org_unit_uuid,
+        liable=liable_party(account, patron, guardian),
+        claims=(),
+    )
+
+
+def _new_claim(
+    agency: Agency,
+    claim: Claim,
+    event_id: uuid.UUID,
+    open_ore: int,
+    result: Classification,
+    book: ClassBook,
+) -> NewClaim:
+    reference = claim_reference(agency, claim.claim_number)
+    claim_type = result.claim_type
+    # The description goes to the debtor and on to PSRM: the class title and our number only.
+    description = f"{TITLES[claim_type]} (nr. {claim.claim_number})"[:100]
+    return NewClaim(
+        event_id=event_id,
+        claim_id=reference,
+        claim_type=ClassRef(
+            book.uuid_for(CLAIM_TYPE_FACET, claim_type, claim.created_on), claim_type
+        ),
+        amount_ore=open_ore,
+        founded_on=claim.created_on,
+        due_date=claim.due_date,
+        last_timely_payment_date=claim.due_date,
+        description=description,
+        sub_claims=(SubClaim(f"{reference}-1", open_ore, TITLES[claim_type][:100]),),
+    )
+
+
+# --- changes to handed-over claims and parties --------------------------------------------
+
+
+def handed_over(claim_ids: Collection[int]) -> dict[int, OutboxMessage]:
+    """The hand-over message of each of these claims that has been handed over (and not
+    refused by the debtor system)."""
+    creates = (
+        OutboxMessage.objects.filter(claim_id__in=claim_ids, kind=MessageKind.CREATE)
+        .exclude(state=MessageState.REJECTED)
+        .select_related("account")
+        .order_by("id")
+    )
+    return {message.claim_id: message for message in creates}
+
+
+def enqueue_state_changes(events: list[ClaimEvent]) -> list[int]:
+    """Messages for write-downs, cancellations and reopenings of handed-over claims. Returns
+    the ids of reopened claims that were never handed over (they may be transferable now)."""
+    changes = [e for e in events if e.kind in STATE_ACTIONS]
+    if not changes:
+        return []
+    creates = handed_over({e.claim_id for e in changes})
+    messages, not_yet = [], []
+    for event in changes:
+        create = creates.get(event.claim_id)
+        if create is None:
+            if event.kind == EventKind.REOPENED:
+                not_yet.append(event.claim_id)
+            continue
+        kind, action, reason = STATE_ACTIONS[EventKind(event.kind)]
+        change = ChangeClaimState(
+            event_id=uuid.uuid4(),
+            account_reference=create.account.reference,
+            claim_id=create.payload["claim"]["claim_id"],
+            action=action,
+            effective_on=timezone.localdate(event.occurred_at),
+            amount_ore=event.amount_ore if action is StateAction.WRITE_DOWN else None,
+            reason=reason,
+        )
+        messages.append(
+            _message(create.account, kind, change.event_id, dump(change), claim_id=event.claim_id)
+        )
+    OutboxMessage.objects.bulk_create(messages)
+    return not_yet
+
+
+def enqueue_party_change(accounts: Iterable[DebtorAccount], effective_on: dt.date) -> int:
+    """Tell the debtor system the new CPR/CVR on each account that has been handed claims."""
+    used = set(
+        OutboxMessage.objects.filter(account__in=list(accounts), kind=MessageKind.CREATE)
+        .exclude(state=MessageState.REJECTED)
+        .values_list("account_id", flat=True)
+    )
+    messages = []
+    for account in accounts:
+        if account.pk not in used:
+            continue
+        change = ChangeLiableParty(
+            event_id=uuid.uuid4(),
+            account_reference=account.reference,
+            liable=liable_party(account, account.patron, account.guardian),
+            effective_on=effective_on,
+        )
+        messages.append(_message(account, MessageKind.CHANGE_PARTY, change.event_id, dump(change)))
+    OutboxMessage.objects.bulk_create(messages)
+    return len(messages)
+
+
+# --- signal handlers ----------------------------------------------------------------------
+
+
+def _on_claim_events(sender: object, events: list[ClaimEvent], **kwargs: object) -> None:
+    if not events:
+        return
+    reopened_at_library = enqueue_state_changes(events)
+    fresh = {e.claim_id for e in events if e.kind == EventKind.CREATED}
+    candidates = fresh | set(reopened_at_library)
+    if not candidates:
+        return
+    agency_ids = set(Claim.objects.filter(pk__in=candidates).values_list("agency_id", flat=True))
+    for agency in Agency.objects.filter(pk__in=agency_ids, integration_active=True):
+        enqueue_claims(agency, candidates, actor=events[0].actor)
+
+
+def _on_identifier_changed(
+    sender: object,
+    patron: Patron | None,
+    guardian: Guardian | None,
+    effective_on: dt.date,
+    **kwargs: object,
+) -> None:
+    if patron is not None:
+        where = Q(patron=patron) & ~Q(liable=Liable.GUARDIAN)
+    else:
+        where = Q(guardian=guardian, liable=Liable.GUARDIAN)
+    accounts = DebtorAccount.objects.filter(where).select_related("patron", "guardian")
+    enqueue_party_change(list(accounts), effective_on)

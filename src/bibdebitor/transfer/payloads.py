@@ -1,0 +1,82 @@
+"""An outbox message's content as JSON, and back to the protocol's typed objects.
+
+The content is fixed when the message is enqueued (what the debtor must learn at that moment);
+the batch and the transaction header are made when it is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from bibdebitor.protocol.messages import (
+    Account,
+    ChangeClaimState,
+    ChangeLiableParty,
+    ClassRef,
+    NewClaim,
+    Party,
+    StateAction,
+    SubClaim,
+)
+
+
+def dump(value: Any) -> dict:
+    """A dataclass as JSON-safe data (UUIDs, dates and enums become strings)."""
+    return json.loads(json.dumps(asdict(value), default=str))
+
+
+def _class_ref(data: dict) -> ClassRef:
+    return ClassRef(uuid.UUID(data["uuid"]), data["user_key"])
+
+
+def party(data: dict) -> Party:
+    return Party(**data)
+
+
+def account_without_claims(data: dict) -> Account:
+    return Account(
+        reference=data["reference"],
+        account_type=_class_ref(data["account_type"]),
+        org_unit=uuid.UUID(data["org_unit"]),
+        liable=party(data["liable"]),
+        claims=(),
+    )
+
+
+def new_claim(data: dict) -> NewClaim:
+    return NewClaim(
+        event_id=uuid.UUID(data["event_id"]),
+        claim_id=data["claim_id"],
+        claim_type=_class_ref(data["claim_type"]),
+        amount_ore=data["amount_ore"],
+        founded_on=dt.date.fromisoformat(data["founded_on"]),
+        due_date=dt.date.fromisoformat(data["due_date"]),
+        last_timely_payment_date=dt.date.fromisoformat(data["last_timely_payment_date"]),
+        description=data["description"],
+        sub_claims=tuple(SubClaim(**sub) for sub in data["sub_claims"]),
+    )
+
+
+def change_claim_state(data: dict) -> ChangeClaimState:
+    return ChangeClaimState(
+        event_id=uuid.UUID(data["event_id"]),
+        account_reference=data["account_reference"],
+        claim_id=data["claim_id"],
+        action=StateAction(data["action"]),
+        effective_on=dt.date.fromisoformat(data["effective_on"]),
+        amount_ore=data["amount_ore"],
+        reason=data["reason"],
+    )
+
+
+def change_liable_party(data: dict) -> ChangeLiableParty:
+    return ChangeLiableParty(
+        event_id=uuid.UUID(data["event_id"]),
+        account_reference=data["account_reference"],
+        liable=party(data["liable"]),
+        effective_on=dt.date.fromisoformat(data["effective_on"]),
+    )

@@ -1,0 +1,454 @@
+"""The sender worker: claims a batch from the outbox, sends it as one SOAP call over a
+keep-alive connection, and records the outcome.
+
+* Claiming is a short transaction: ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+  several workers never take the same message; a lease (not an open transaction) covers the
+  HTTP call, so a crashed worker's messages are taken up again when the lease runs out.
+* Per debtor account, messages go in order: a message is only taken with every earlier
+  unfinished message of its account.
+* Transient faults (connection errors, timeouts, 5xx, a SOAP ``Server`` fault, 408/429, and
+  401/403/404 while a route or agreement is missing) put the batch back with exponential
+  backoff and jitter. The receiver dedupes on transaction and event id, so a resent batch has
+  no second effect.
+* Business rejections become error tasks; a SOAP ``Client`` fault (our request was wrong)
+  rejects every message in it. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+import zlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.ledger.models import Agency
+from bibdebitor.ledger.services import NewEvent, append_events
+from bibdebitor.protocol.codec import (
+    CONTENT_TYPE,
+    SchemaError,
+    SoapFault,
+    decode_receipt,
+    encode,
+)
+from bibdebitor.protocol.messages import (
+    Account,
+    BusinessReceipt,
+    CreateAccounts,
+    EventReceipt,
+    Header,
+    Operation,
+    Outcome,
+    RegistrationRequest,
+    Service,
+    SystemRef,
+)
+from bibdebitor.protocol.safexml import ProtocolError
+from bibdebitor.transfer import payloads
+from bibdebitor.transfer.models import (
+    Delivery,
+    DeliveryOutcome,
+    ErrorTask,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+)
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_STATUSES = frozenset({401, 403, 404, 408, 425, 429})
+REJECTION_TEXT_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class SenderConfig:
+    url: str
+    token: str = ""
+    batch_size: int = 500
+    lease: dt.timedelta = dt.timedelta(minutes=5)
+    connect_timeout: float = 5.0
+    read_timeout: float = 60.0
+    retry_base: float = 2.0  # seconds; doubled per attempt
+    retry_cap: float = 900.0
+
+    @classmethod
+    def from_settings(cls, **overrides: object) -> SenderConfig:
+        values: dict[str, object] = {
+            "url": settings.BIBDEBITOR_SF1590_URL,
+            "token": settings.BIBDEBITOR_SF1590_TOKEN,
+            "batch_size": settings.BIBDEBITOR_TRANSFER_BATCH_SIZE,
+            "retry_base": settings.BIBDEBITOR_TRANSFER_RETRY_BASE,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random):
+    """Exponential backoff with "equal jitter": half fixed, half random, never above ``cap``."""
+    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + rand() * ceiling / 2
+
+
+@dataclass(slots=True)
+class BatchResult:
+    sent: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    retried: int = 0
+    outcome: str = ""
+
+
+@dataclass(slots=True)
+class _Batch:
+    agency: Agency
+    messages: list[OutboxMessage]
+    transaction_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+class Sender:
+    def __init__(
+        self,
+        config: SenderConfig,
+        *,
+        name: str | None = None,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.config = config
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.client = client or httpx.Client(
+            timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
+            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60),
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    # --- the loop -----------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
+        while not stop.is_set():
+            result = self.run_once()
+            if result.sent == 0:
+                stop.wait(idle_seconds)
+
+    def run_once(self) -> BatchResult:
+        batch = self.claim_batch()
+        if batch is None:
+            return BatchResult()
+        return self.deliver(batch)
+
+    # --- claiming -------------------------------------------------------------------------
+
+    def claim_batch(self) -> _Batch | None:
+        with transaction.atomic():
+            now = timezone.now()
+            ready = Q(state=MessageState.PENDING, available_at__lte=now) | Q(
+                state=MessageState.LEASED, lease_until__lt=now
+            )
+            candidates = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(ready, agency__integration_active=True)
+                .order_by("id")[: self.config.batch_size]
+            )
+            if not candidates:
+                return None
+            agency_id = candidates[0].agency_id
+            chosen = _heads_in_order([m for m in candidates if m.agency_id == agency_id])
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in chosen]).update(
+                state=MessageState.LEASED,
+                lease_owner=self.name,
+                lease_until=now + self.config.lease,
+            )
+            agency = Agency.objects.get(pk=agency_id)
+        return _Batch(agency, chosen)
+
+    # --- sending --------------------------------------------------------------------------
+
+    def deliver(self, batch: _Batch) -> BatchResult:
+        refused = self._refuse_invalid(batch)
+        if not batch.messages:
+            return refused
+        body = encode(build_request(batch.agency, batch.messages, batch.transaction_id))
+        started = timezone.now()
+        clock = time.monotonic()
+        status: int | None = None
+        answer: bytes | None = None
+        receipt: BusinessReceipt | None = None
+        fault: SoapFault | None = None
+        error = ""
+        try:
+            response = self.client.post(
+                self.config.url,
+                content=body,
+                headers=self._headers(Service.REGISTRATION),
+            )
+            status, answer = response.status_code, response.content
+            receipt, fault, error = _interpret(response, batch.transaction_id)
+        except httpx.TransportError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:REJECTION_TEXT_LIMIT]
+        elapsed_ms = int((time.monotonic() - clock) * 1000)
+        if receipt is not None:
+            outcome = DeliveryOutcome.RECEIPT
+        elif fault is not None and fault.is_client_error:
+            outcome = DeliveryOutcome.CLIENT_FAULT
+        else:
+            outcome = DeliveryOutcome.TRANSIENT
+        archive = Delivery(
+            agency=batch.agency,
+            transaction_id=batch.transaction_id,
+            service=Service.REGISTRATION.value,
+            worker=self.name,
+            started_at=started,
+            duration_ms=elapsed_ms,
+            message_count=len(batch.messages),
+            http_status=status,
+            outcome=outcome,
+            error=error,
+            request_gz=zlib.compress(body),
+            response_gz=zlib.compress(answer) if answer is not None else None,
+        )
+        if outcome == DeliveryOutcome.TRANSIENT:
+            log.warning(
+                "transaction %s: %d messages put back (%s)",
+                batch.transaction_id,
+                len(batch.messages),
+                error,
+            )
+        return self.complete(batch, archive, receipt, fault)
+
+    @transaction.atomic
+    def _refuse_invalid(self, batch: _Batch) -> BatchResult:
+        """Messages our own schema refuses (bad master data, say) become error tasks at once
+        instead of blocking their batch forever."""
+        invalid: dict[uuid.UUID, EventReceipt] = {}
+        try:
+            encode(build_request(batch.agency, batch.messages, batch.transaction_id))
+        except SchemaError:
+            for message in batch.messages:
+                try:
+                    encode(build_request(batch.agency, [message], batch.transaction_id))
+                except SchemaError as exc:
+                    invalid[message.event_id] = EventReceipt(
+                        message.event_id,
+                        Outcome.REJECTED,
+                        code="UGYLDIG_BESKED",
+                        text=f"Beskeden kunne ikke dannes efter skemaet: {exc.detail}",
+                    )
+        if not invalid:
+            return BatchResult()
+        bad = [m for m in batch.messages if m.event_id in invalid]
+        batch.messages = [m for m in batch.messages if m.event_id not in invalid]
+        return self._apply(_Batch(batch.agency, bad, batch.transaction_id), bad, invalid)
+
+    def _headers(self, service: Service) -> dict[str, str]:
+        headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}
+        if self.config.token:
+            headers["Authorization"] = f"Bearer {self.config.token}"
+        return headers
+
+    # --- recording the outcome ----------------------------------------------------------
+
+    @transaction.atomic
+    def complete(
+        self,
+        batch: _Batch,
+        archive: Delivery,
+        receipt: BusinessReceipt | None,
+        fault: SoapFault | None,
+    ) -> BatchResult:
+        archive.save()
+        mine = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(
+                pk__in=[m.pk for m in batch.messages],
+                state=MessageState.LEASED,
+                lease_owner=self.name,
+            )
+            .order_by("id")
+        )
+        if receipt is not None:
+            lines = receipt.by_event()
+        elif fault is not None and fault.is_client_error:
+            refusal = EventReceipt(uuid.UUID(int=0), Outcome.REJECTED, code=fault.code)
+            lines = {m.event_id: _with_text(refusal, m.event_id, fault) for m in mine}
+        else:
+            lines = {}
+        return self._apply(batch, mine, lines)
+
+    def _apply(
+        self,
+        batch: _Batch,
+        mine: list[OutboxMessage],
+        lines: dict[uuid.UUID, EventReceipt],
+    ) -> BatchResult:
+        now = timezone.now()
+        result = BatchResult(sent=len(batch.messages))
+        by_state: dict[str, list[int]] = defaultdict(list)
+        retry: list[OutboxMessage] = []
+        journal: list[NewEvent] = []
+        tasks: list[ErrorTask] = []
+        reference = str(batch.transaction_id)
+        for message in mine:
+            line = lines.get(message.event_id)
+            if line is None:
+                retry.append(message)
+                continue
+            accepted = line.outcome is Outcome.ACCEPTED
+            by_state[MessageState.DONE if accepted else MessageState.REJECTED].append(message.pk)
+            if message.kind == MessageKind.CREATE:
+                kind = EventKind.ACCEPTED if accepted else EventKind.REJECTED
+                note = "" if accepted else f"{line.code}: {line.text}"
+                journal.append(NewEvent(message.claim_id, kind, reference=reference, note=note))
+            if not accepted:
+                tasks.append(_task(batch, message, line))
+        for state, ids in by_state.items():
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                state=state, finished_at=now, lease_owner="", lease_until=None
+            )
+        for message in retry:
+            message.attempts += 1
+            message.state = MessageState.PENDING
+            message.available_at = now + dt.timedelta(
+                seconds=backoff(message.attempts, self.config.retry_base, self.config.retry_cap)
+            )
+            message.lease_owner, message.lease_until = "", None
+        OutboxMessage.objects.bulk_update(
+            retry, ["attempts", "state", "available_at", "lease_owner", "lease_until"]
+        )
+        ErrorTask.objects.bulk_create(tasks)
+        if journal:
+            append_events(journal, actor=f"overførsel:{self.name}"[:150])
+        result.accepted = len(by_state[MessageState.DONE])
+        result.rejected = len(by_state[MessageState.REJECTED])
+        result.retried = len(retry)
+        return result
+
+
+def _with_text(line: EventReceipt, event_id: uuid.UUID, fault: SoapFault) -> EventReceipt:
+    text = f"Debitorsystemet afviste kaldet: {fault.message}"[:REJECTION_TEXT_LIMIT]
+    return EventReceipt(event_id, Outcome.REJECTED, code=line.code[:40], text=text)
+
+
+def _task(batch: _Batch, message: OutboxMessage, line: EventReceipt) -> ErrorTask:
+    return ErrorTask(
+        agency=batch.agency,
+        claim_id=message.claim_id,
+        message=message,
+        code=line.code[:40] or "AFVIST",
+        text=line.text[:REJECTION_TEXT_LIMIT] or "Afvist af debitorsystemet uden forklaring.",
+        transaction_id=batch.transaction_id,
+    )
+
+
+def _interpret(
+    response: httpx.Response, transaction_id: uuid.UUID
+) -> tuple[BusinessReceipt | None, SoapFault | None, str]:
+    """The receipt, or the fault, or why neither (then the batch is retried)."""
+    status = response.status_code
+    if status == 200:
+        try:
+            receipt = decode_receipt(response.content, Service.REGISTRATION)
+        except ProtocolError as exc:
+            return None, None, f"unreadable receipt: {exc}"[:REJECTION_TEXT_LIMIT]
+        if receipt.header.transaction_id != transaction_id:
+            return None, None, "receipt for another transaction"
+        return receipt, None, ""
+    if status == 500 or 400 <= status < 500:
+        try:
+            decode_receipt(response.content, Service.REGISTRATION)
+        except SoapFault as fault:
+            if status in TRANSIENT_STATUSES:
+                fault.role = "Server"
+            return None, fault, f"SOAP {fault.role} fault {fault.code}"
+        except ProtocolError:
+            pass
+    if status in TRANSIENT_STATUSES or status >= 500:
+        return None, None, f"HTTP {status}"
+    return None, SoapFault("Client", f"HTTP_{status}", f"HTTP {status}"), f"HTTP {status}"
+
+
+# --- building the request -----------------------------------------------------------------
+
+
+def _heads_in_order(candidates: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Keep, per account, the messages that follow on from its first unfinished message
+    without a gap; an account whose first unfinished message another worker holds (or that
+    is waiting to be retried) is left alone this time."""
+    chosen_ids = {m.pk for m in candidates}
+    unfinished = (
+        OutboxMessage.objects.filter(
+            account_id__in={m.account_id for m in candidates},
+            state__in=(MessageState.PENDING, MessageState.LEASED),
+        )
+        .order_by("account_id", "id")
+        .values_list("account_id", "id")
+    )
+    open_run: dict[int, bool] = {}
+    keep: set[int] = set()
+    for account_id, message_id in unfinished:
+        if open_run.get(account_id, True) and message_id in chosen_ids:
+            open_run[account_id] = True
+            keep.add(message_id)
+        else:
+            open_run[account_id] = False
+    return [m for m in candidates if m.pk in keep]
+
+
+def header_for(agency: Agency, transaction_id: uuid.UUID) -> Header:
+    return Header(
+        transaction_id=transaction_id,
+        transaction_time=timezone.now(),
+        sender=SystemRef(agency.organisation_uuid, agency.sender_instance_uuid),
+        receiver=SystemRef(agency.organisation_uuid, agency.debtor_instance_uuid),
+    )
+
+
+def build_request(
+    agency: Agency, messages: list[OutboxMessage], transaction_id: uuid.UUID
+) -> RegistrationRequest:
+    """One call for the batch, in outbox order. Consecutive hand-overs share one
+    ``OpretDebitorkonto`` (grouped per account); any other operation closes the group, so
+    that nothing overtakes what came before it."""
+    operations: list[Operation] = []
+    group: dict[str, Account] = {}
+
+    def close_group() -> None:
+        if group:
+            operations.append(CreateAccounts(tuple(group.values())))
+            group.clear()
+
+    for message in messages:
+        data = message.payload
+        if message.kind == MessageKind.CREATE:
+            account = payloads.account_without_claims(data["account"])
+            current = group.get(account.reference, account)
+            claims = (*current.claims, payloads.new_claim(data["claim"]))
+            group[account.reference] = Account(
+                current.reference,
+                current.account_type,
+                current.org_unit,
+                current.liable,
+                claims,
+            )
+            continue
+        close_group()
+        if message.kind == MessageKind.CHANGE_PARTY:
+            operations.append(payloads.change_liable_party(data))
+        else:
+            operations.append(payloads.change_claim_state(data))
+    close_group()
+    return RegistrationRequest(header_for(agency, transaction_id), tuple(operations))
