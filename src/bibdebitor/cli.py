@@ -1,4 +1,5 @@
-"""The ``bibdebitor`` command: Django's management commands with the project's settings."""
+"""The ``bibdebitor`` and ``bibdebitor-debtor`` commands: Django's management commands with
+the settings of the library side and of the reference debtor system."""
 
 from __future__ import annotations
 
@@ -6,11 +7,21 @@ import os
 import sys
 
 
-def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
+def _run(program: str, settings_module: str, argv: list[str] | None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["bibdebitor", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line([program, *(sys.argv[1:] if argv is None else argv)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The library side."""
+    _run("bibdebitor", "bibdebitor.settings.library", argv)
+
+
+def debtor_main(argv: list[str] | None = None) -> None:
+    """The reference debtor system: its own process and database."""
+    _run("bibdebitor-debtor", "bibdebitor.settings.debtor", argv)
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ def change_identifier(
             patron.cvr if cvr is None else cvr,
             patron.p_number,
             patron.gln,
-            patron.birth_date,
+            None if cpr else patron.birth_date,  # a new CPR number brings its birth date
         ),
         today=_today(),
     )
@@ -160,7 +160,8 @@ def change_identifier(
         for field, (old, new) in changed.items()
     )
     patron.cpr, patron.cvr = check.cpr, check.cvr
-    patron.save(update_fields=["cpr", "cvr"])
+    patron.birth_date = check.birth_date or patron.birth_date
+    patron.save(update_fields=["cpr", "cvr", "birth_date"])
     log.info("patron %s: %s changed", patron.pk, ", ".join(changed))
     identifier_changed.send(
         sender=Patron, patron=patron, guardian=None, effective_on=effective_on or _today()

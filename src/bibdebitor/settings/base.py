@@ -1,6 +1,7 @@
 """Settings shared by every bibdebitor process. Environment variables configure deployments:
 
-``DATABASE_URL``           PostgreSQL in production (default: an SQLite file in the data dir)
+``DATABASE_URL``           PostgreSQL in production (default: an SQLite file in the data dir);
+                           the debtor side reads ``BIBDEBITOR_DEBTOR_DATABASE_URL`` instead
 ``BIBDEBITOR_DATA_DIR``    where SQLite files and the generated secret key live (default ./var)
 ``DJANGO_SECRET_KEY``      the secret key (default: generated once and kept in the data dir)
 ``BIBDEBITOR_DEBUG``       "1" for development
@@ -30,9 +31,10 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
-def database(default_sqlite_name: str) -> dict:
-    """``DATABASE_URL`` or an SQLite file tuned for one writer and many readers."""
-    url = os.environ.get("DATABASE_URL")
+def database(default_sqlite_name: str, url_variable: str = "DATABASE_URL") -> dict:
+    """The database named by ``url_variable`` or an SQLite file tuned for one writer and many
+    readers."""
+    url = os.environ.get(url_variable)
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -53,6 +55,7 @@ DEBUG = os.environ.get("BIBDEBITOR_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("BIBDEBITOR_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 INSTALLED_APPS = [
+    "bibdebitor",  # commands both sides share (serve)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -319,12 +319,15 @@ class Sender:
             OutboxMessage.objects.filter(pk__in=ids).update(
                 state=state, finished_at=now, lease_owner="", lease_until=None
             )
+        # One delay for the whole batch, so that it is retried together, not in fragments.
+        attempts = max((m.attempts + 1 for m in retry), default=1)
+        delay = dt.timedelta(
+            seconds=backoff(attempts, self.config.retry_base, self.config.retry_cap)
+        )
         for message in retry:
             message.attempts += 1
             message.state = MessageState.PENDING
-            message.available_at = now + dt.timedelta(
-                seconds=backoff(message.attempts, self.config.retry_base, self.config.retry_cap)
-            )
+            message.available_at = now + delay
             message.lease_owner, message.lease_until = "", None
         OutboxMessage.objects.bulk_update(
             retry, ["attempts", "state", "available_at", "lease_owner", "lease_until"]

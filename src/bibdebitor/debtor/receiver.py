@@ -1,0 +1,367 @@
+"""Receiving DebitorRegistreringAfsend: apply each event once, answer with a business receipt.
+
+Dedupe happens twice: a transaction seen before is answered with the very receipt it got then;
+an event seen before (resent inside a new transaction) gets its earlier outcome again; a claim
+id already registered is accepted without a second claim. So at-least-once delivery has an
+exactly-once effect. Rejections carry a code and a Danish text for the library's staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zlib
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bibdebitor.debtor.models import (
+    Account,
+    ClaimEntry,
+    DebtorClaim,
+    EntryKind,
+    InboundEvent,
+    InboundTransaction,
+    Instance,
+    Liability,
+    MappingEntry,
+    Reception,
+    SenderSystem,
+)
+from bibdebitor.domain.classification import VENDOR_RULES, is_substitute_cpr
+from bibdebitor.domain.identifiers import passes_modulus11
+from bibdebitor.protocol.codec import encode
+from bibdebitor.protocol.messages import Account as AccountMessage
+from bibdebitor.protocol.messages import (
+    BusinessReceipt,
+    ChangeClaimState,
+    ChangeLiableParty,
+    CreateAccounts,
+    EventReceipt,
+    NewClaim,
+    Operation,
+    Outcome,
+    Party,
+    RegistrationRequest,
+    Service,
+    StateAction,
+)
+
+REJECTIONS = {
+    "KLASSE_IKKE_MAPPET": "Klassen {key} findes ikke i debitorsystemets omsætningstabel.",
+    "ERSTATNINGSCPR_AFVIST": "Debitorsystemet modtager ikke erstatnings-CPR-numre.",
+    "MODULUS11_AFVIST": "CPR-nummeret består ikke den modulus 11-kontrol, debitorsystemet kræver.",
+    "UKENDT_FORDRING": "Fordringen findes ikke i debitorsystemet.",
+    "UKENDT_DEBITORKONTO": "Debitorkontoen findes ikke i debitorsystemet.",
+    "FORKERT_DEBITORKONTO": "Fordringen hører til en anden debitorkonto.",
+    "BELOEB_MANGLER": "En nedskrivning skal have et beløb.",
+    "BELOEB_OVERSTIGER_SALDO": "Nedskrivningen er større end fordringens restsaldo.",
+    "FORDRING_ANNULLERET": "Fordringen er annulleret.",
+    "FORDRING_IKKE_ANNULLERET": "Kun en annulleret fordring kan genåbnes.",
+    "DELFORDRINGER_SUM": "Delfordringernes beløb svarer ikke til fordringens beløb.",
+}
+
+
+class Refused(Exception):
+    def __init__(self, code: str, **values: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.text = REJECTIONS[code].format(**values)
+
+
+def receive_registration(
+    instance: Instance, sender: SenderSystem, request: RegistrationRequest, raw: bytes
+) -> bytes:
+    """The receipt (SOAP envelope bytes) for a request, applying it at most once."""
+    transaction_id = request.header.transaction_id
+    try:
+        with transaction.atomic():
+            return _receive(instance, sender, request, raw)
+    except IntegrityError:
+        # A resend of the same transaction was applied concurrently: answer as it was answered.
+        stored = InboundTransaction.objects.filter(transaction_id=transaction_id).first()
+        if stored is None:
+            raise
+        Reception.objects.create(
+            transaction_id=transaction_id, event_count=stored.event_count, replayed=True
+        )
+        return bytes(stored.receipt)
+
+
+def _receive(
+    instance: Instance, sender: SenderSystem, request: RegistrationRequest, raw: bytes
+) -> bytes:
+    transaction_id = request.header.transaction_id
+    event_count = len(request.event_ids())
+    stored = InboundTransaction.objects.filter(transaction_id=transaction_id).first()
+    Reception.objects.create(
+        transaction_id=transaction_id, event_count=event_count, replayed=stored is not None
+    )
+    if stored is not None:
+        return bytes(stored.receipt)
+    registry = _Registry(instance, sender, request)
+    lines: list[EventReceipt] = []
+    for operation in request.operations:
+        lines.extend(registry.apply(operation))
+    registry.record(transaction_id, lines)
+    receipt = encode(
+        BusinessReceipt(Service.REGISTRATION, request.header.reply(timezone.now()), tuple(lines))
+    )
+    InboundTransaction.objects.create(
+        transaction_id=transaction_id,
+        sender=sender,
+        event_count=event_count,
+        request_gz=zlib.compress(raw),
+        receipt=receipt,
+    )
+    return receipt
+
+
+def _accepted(event_id: uuid.UUID, claim_id: str = "") -> EventReceipt:
+    return EventReceipt(event_id, Outcome.ACCEPTED, claim_id=claim_id)
+
+
+def _refused(event_id: uuid.UUID, claim_id: str, refusal: Refused) -> EventReceipt:
+    return EventReceipt(event_id, Outcome.REJECTED, claim_id, refusal.code, refusal.text)
+
+
+class _Registry:
+    """One request's work, with what it needs loaded up front in a few queries."""
+
+    def __init__(
+        self, instance: Instance, sender: SenderSystem, request: RegistrationRequest
+    ) -> None:
+        self.instance = instance
+        self.sender = sender
+        self.today = timezone.localdate()
+        self.rules = VENDOR_RULES[instance.vendor]
+        self.mapping = dict(
+            MappingEntry.objects.filter(instance=instance).values_list("class_uuid", "payment_type")
+        )
+        event_ids = request.event_ids()
+        self.seen = {
+            row.event_id: row for row in InboundEvent.objects.filter(event_id__in=event_ids)
+        }
+        references, claim_ids = _keys(request.operations)
+        self.accounts = {
+            a.reference: a
+            for a in Account.objects.filter(instance=instance, reference__in=references)
+        }
+        self.claims = {
+            c.claim_id: c
+            for c in DebtorClaim.objects.filter(
+                account__instance=instance, claim_id__in=claim_ids
+            ).select_related("account")
+        }
+
+    # --- operations ---------------------------------------------------------------------
+
+    def apply(self, operation: Operation) -> list[EventReceipt]:
+        if isinstance(operation, CreateAccounts):
+            return self._create(operation)
+        if isinstance(operation, ChangeClaimState):
+            return [self._once(operation.event_id, operation.claim_id, self._change, operation)]
+        return [self._once(operation.event_id, "", self._change_party, operation)]
+
+    def _once(self, event_id: uuid.UUID, claim_id: str, action, operation) -> EventReceipt:
+        earlier = self.seen.get(event_id)
+        if earlier is not None:
+            if earlier.accepted:
+                return _accepted(event_id, claim_id)
+            return EventReceipt(event_id, Outcome.REJECTED, claim_id, earlier.code, earlier.text)
+        try:
+            action(operation)
+        except Refused as refusal:
+            return _refused(event_id, claim_id, refusal)
+        return _accepted(event_id, claim_id)
+
+    def _create(self, operation: CreateAccounts) -> list[EventReceipt]:
+        lines: list[EventReceipt] = []
+        new_claims: list[tuple[DebtorClaim, NewClaim]] = []
+        for message in operation.accounts:
+            try:
+                account = self._account(message)
+            except Refused as refusal:
+                lines += [_refused(c.event_id, c.claim_id, refusal) for c in message.claims]
+                continue
+            for claim in message.claims:
+                if claim.event_id in self.seen:
+                    lines.append(self._once(claim.event_id, claim.claim_id, None, None))
+                    continue
+                if claim.claim_id in self.claims:
+                    lines.append(_accepted(claim.event_id, claim.claim_id))  # already registered
+                    continue
+                try:
+                    row = self._new_claim(account, claim)
+                except Refused as refusal:
+                    lines.append(_refused(claim.event_id, claim.claim_id, refusal))
+                    continue
+                self.claims[claim.claim_id] = row
+                new_claims.append((row, claim))
+                lines.append(_accepted(claim.event_id, claim.claim_id))
+        self._save_claims(new_claims)
+        return lines
+
+    def _account(self, message: AccountMessage) -> Account:
+        account_type = self._payment_type(message.account_type.uuid, message.account_type.user_key)
+        account = self.accounts.get(message.reference)
+        if account is not None:
+            return account
+        self._check_party(message.liable)
+        account = Account.objects.create(
+            instance=self.instance,
+            sender=self.sender,
+            reference=message.reference,
+            account_type_uuid=message.account_type.uuid,
+            payment_type=account_type,
+            org_unit_uuid=message.org_unit,
+        )
+        _liability(account, message.liable, self.today)
+        self.accounts[message.reference] = account
+        return account
+
+    def _new_claim(self, account: Account, claim: NewClaim) -> DebtorClaim:
+        payment_type = self._payment_type(claim.claim_type.uuid, claim.claim_type.user_key)
+        if sum(sub.amount_ore for sub in claim.sub_claims) != claim.amount_ore:
+            raise Refused("DELFORDRINGER_SUM")
+        return DebtorClaim(
+            account=account,
+            claim_id=claim.claim_id,
+            claim_type_uuid=claim.claim_type.uuid,
+            payment_type=payment_type,
+            amount_ore=claim.amount_ore,
+            founded_on=claim.founded_on,
+            due_date=claim.due_date,
+            last_timely_payment_date=claim.last_timely_payment_date,
+            description=claim.description,
+        )
+
+    def _save_claims(self, new_claims: list[tuple[DebtorClaim, NewClaim]]) -> None:
+        if not new_claims:
+            return
+        rows = DebtorClaim.objects.bulk_create([row for row, _ in new_claims], batch_size=1_000)
+        ClaimEntry.objects.bulk_create(
+            [
+                ClaimEntry(
+                    claim=row,
+                    kind=EntryKind.REGISTERED,
+                    amount_ore=claim.amount_ore,
+                    delta_ore=claim.amount_ore,
+                    event_id=claim.event_id,
+                    effective_on=claim.founded_on,
+                )
+                for row, (_, claim) in zip(rows, new_claims, strict=True)
+            ],
+            batch_size=1_000,
+        )
+
+    def _change(self, change: ChangeClaimState) -> None:
+        claim = self.claims.get(change.claim_id)
+        if claim is None:
+            raise Refused("UKENDT_FORDRING")
+        if claim.account.reference != change.account_reference:
+            raise Refused("FORKERT_DEBITORKONTO")
+        open_ore, cancelled_ore, cancelled = claim_balance(claim)
+        entry = ClaimEntry(claim=claim, event_id=change.event_id, effective_on=change.effective_on)
+        if change.action is StateAction.CANCEL:
+            if cancelled:
+                raise Refused("FORDRING_ANNULLERET")
+            entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.CANCELLED, open_ore, -open_ore
+        elif change.action is StateAction.WRITE_DOWN:
+            if cancelled:
+                raise Refused("FORDRING_ANNULLERET")
+            if change.amount_ore is None:
+                raise Refused("BELOEB_MANGLER")
+            if change.amount_ore > open_ore:
+                raise Refused("BELOEB_OVERSTIGER_SALDO")
+            amount = change.amount_ore
+            entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.WRITTEN_DOWN, amount, -amount
+        else:
+            if not cancelled:
+                raise Refused("FORDRING_IKKE_ANNULLERET")
+            restored = cancelled_ore
+            entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.REOPENED, restored, restored
+        entry.save()
+
+    def _change_party(self, change: ChangeLiableParty) -> None:
+        account = self.accounts.get(change.account_reference)
+        if account is None:
+            raise Refused("UKENDT_DEBITORKONTO")
+        self._check_party(change.liable)
+        _liability(account, change.liable, change.effective_on)
+
+    # --- rules ----------------------------------------------------------------------------
+
+    def _payment_type(self, class_uuid: uuid.UUID, user_key: str) -> str:
+        payment_type = self.mapping.get(class_uuid)
+        if payment_type is None:
+            raise Refused("KLASSE_IKKE_MAPPET", key=user_key)
+        return payment_type
+
+    def _check_party(self, party: Party) -> None:
+        if not party.cpr:
+            return
+        if is_substitute_cpr(party.cpr):
+            if not self.rules.accepts_substitute_cpr:
+                raise Refused("ERSTATNINGSCPR_AFVIST")
+        elif self.rules.requires_modulus11 and not passes_modulus11(party.cpr):
+            raise Refused("MODULUS11_AFVIST")
+
+    def record(self, transaction_id: uuid.UUID, lines: Iterable[EventReceipt]) -> None:
+        InboundEvent.objects.bulk_create(
+            [
+                InboundEvent(
+                    event_id=line.event_id,
+                    transaction_id=transaction_id,
+                    claim_id=line.claim_id,
+                    accepted=line.outcome is Outcome.ACCEPTED,
+                    code=line.code,
+                    text=line.text,
+                )
+                for line in lines
+                if line.event_id not in self.seen
+            ],
+            batch_size=1_000,
+        )
+
+
+def _keys(operations: Iterable[Operation]) -> tuple[set[str], set[str]]:
+    references: set[str] = set()
+    claim_ids: set[str] = set()
+    for operation in operations:
+        if isinstance(operation, CreateAccounts):
+            for account in operation.accounts:
+                references.add(account.reference)
+                claim_ids.update(c.claim_id for c in account.claims)
+        else:
+            references.add(operation.account_reference)
+            if isinstance(operation, ChangeClaimState):
+                claim_ids.add(operation.claim_id)
+    return references, claim_ids
+
+
+def _liability(account: Account, party: Party, effective_on: dt.date) -> Liability:
+    return Liability.objects.create(
+        account=account,
+        cpr=party.cpr,
+        cvr=party.cvr,
+        p_number=party.p_number,
+        gln=party.gln,
+        name=party.name,
+        effective_on=effective_on,
+    )
+
+
+def claim_balance(claim: DebtorClaim) -> tuple[int, int, bool]:
+    """(open amount, amount the latest cancellation took off, whether it is cancelled)."""
+    entries = list(claim.entries.order_by("id").values_list("kind", "amount_ore"))
+    open_ore = claim.entries.aggregate(total=Sum("delta_ore"))["total"] or 0
+    cancelled, cancelled_ore = False, 0
+    for kind, amount in entries:
+        if kind == EntryKind.CANCELLED:
+            cancelled, cancelled_ore = True, amount
+        elif kind == EntryKind.REOPENED:
+            cancelled, cancelled_ore = False, 0
+    return open_ore, cancelled_ore, cancelled

@@ -1,0 +1,16 @@
+"""The reference debtor system: its own process, its own database, no tables shared with the
+library side. ``BIBDEBITOR_DEBTOR_DATABASE_URL`` selects PostgreSQL (default: SQLite)."""
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, database
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.debtor"]
+
+ROOT_URLCONF = "bibdebitor.debtor.urls"
+WSGI_APPLICATION = "bibdebitor.debtor.wsgi.application"
+DATABASES = {"default": database("debtor.sqlite3", "BIBDEBITOR_DEBTOR_DATABASE_URL")}
+
+# SOAP bodies are read by the protocol's own parser with its own cap (protocol.safexml).
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
+SESSION_COOKIE_NAME = "debtor_sessionid"
+CSRF_COOKIE_NAME = "debtor_csrftoken"
