@@ -41,10 +41,15 @@ class DebtorAccount(models.Model):
         verbose_name_plural = _("debtor accounts")
         constraints = [
             models.UniqueConstraint(
-                fields=["patron", "account_type", "guardian"],
+                fields=["patron", "account_type"],
+                condition=models.Q(guardian__isnull=True),
                 name="debtor_account_unique",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patron", "account_type", "guardian"],
+                condition=models.Q(guardian__isnull=False),
+                name="debtor_account_unique_guardian",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -237,16 +237,17 @@ class Sender:
         invalid: dict[uuid.UUID, EventReceipt] = {}
         try:
             encode(build_request(batch.agency, batch.messages, batch.transaction_id))
-        except SchemaError:
+        except (SchemaError, ValueError):  # ValueError: text XML cannot carry (control chars)
             for message in batch.messages:
                 try:
                     encode(build_request(batch.agency, [message], batch.transaction_id))
-                except SchemaError as exc:
+                except (SchemaError, ValueError) as exc:
+                    detail = exc.detail if isinstance(exc, SchemaError) else "ugyldige tegn"
                     invalid[message.event_id] = EventReceipt(
                         message.event_id,
                         Outcome.REJECTED,
                         code="UGYLDIG_BESKED",
-                        text=f"Beskeden kunne ikke dannes efter skemaet: {exc.detail}",
+                        text=f"Beskeden kunne ikke dannes efter skemaet: {detail}"[:300],
                     )
         if not invalid:
             return BatchResult()

@@ -18,6 +18,8 @@ DEMO_AGENCY = {
     "cvr": "29189129",
     "municipality_code": "999",
     "debtor_vendor": DebtorVendor.KMD_OPUS,
+    "organisation_uuid": uuid.UUID("0a3f5e2c-7b1d-4c8e-9f60-2d4b8a1c9e01"),
+    "debtor_instance_uuid": uuid.UUID("7c2e9d41-3a5b-4f6c-8d1e-0b9a8c7d6e02"),
     "org_unit_uuid": uuid.UUID("5d7b6f3c-1d1c-4d1e-9a55-3b3f0c7c1a01"),
     "sender_instance_uuid": uuid.UUID("91aa26ad-cab7-4e83-8230-9bf35a076a55"),
     "substitute_cpr_enabled": True,

@@ -63,6 +63,10 @@ class Command(BaseCommand):
             gettext("%(count)d claims, %(amount)s, would be handed over.")
             % {"count": total.count, "amount": format_kroner(total.amount_ore)}
         )
+        console.print(
+            gettext("Dry-run code (needed to switch the integration on): %(code)s")
+            % {"code": result.fingerprint}
+        )
         if csv:
             Path(csv).write_bytes(as_csv(result))
         if xlsx:

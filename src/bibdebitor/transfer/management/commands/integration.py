@@ -1,0 +1,70 @@
+"""``bibdebitor integration --agency ID status|activate|deactivate``: switch the debtor
+integration on (with a cut-off date and the code of its dry run) or off."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
+
+from bibdebitor.domain.dates import parse_date
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.ledger.models import Agency
+from bibdebitor.transfer.activation import activate, deactivate, missing_settings
+from bibdebitor.transfer.models import MessageState, OutboxMessage
+from bibdebitor.transfer.tasks import open_tasks
+
+
+class Command(BaseCommand):
+    help = "Show, switch on or switch off an agency's debtor integration."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--agency", required=True)
+        parser.add_argument("--actor", default="cli")
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("status")
+        on = actions.add_parser("activate")
+        on.add_argument("--cutoff", required=True, help="YYYY-MM-DD or DD-MM-YYYY")
+        on.add_argument("--code", required=True, help="the code printed by cutover-preview")
+        actions.add_parser("deactivate")
+
+    def handle(self, *args: object, agency: str, action: str, actor: str, **o: object) -> None:
+        try:
+            target = Agency.objects.get(agency_id=agency)
+        except Agency.DoesNotExist:
+            raise CommandError(gettext("No agency with that id.")) from None
+        try:
+            if action == "activate":
+                result = activate(
+                    target,
+                    cutoff=parse_date(str(o["cutoff"])),
+                    preview_code=str(o["code"]),
+                    actor=actor,
+                )
+                self.stdout.write(
+                    gettext("Switched on. %(count)d claims handed over to the outbox.")
+                    % {"count": result.handed_over}
+                )
+            elif action == "deactivate":
+                deactivate(target, actor=actor)
+                self.stdout.write(gettext("Switched off."))
+        except DomainError as error:
+            raise CommandError(gettext(error.message)) from None
+        self._status(target)
+
+    def _status(self, agency: Agency) -> None:
+        agency.refresh_from_db()
+        waiting = OutboxMessage.objects.filter(
+            agency=agency, state__in=[MessageState.PENDING, MessageState.LEASED]
+        ).count()
+        lines = [
+            f"{gettext('integration active')}: {agency.integration_active}",
+            f"{gettext('cut-off date')}: {agency.cutoff_date or '-'}",
+            f"{gettext('waiting in the outbox')}: {waiting}",
+            f"{gettext('open error tasks')}: {open_tasks().filter(agency=agency).count()}",
+        ]
+        missing = missing_settings(agency)
+        if missing:
+            lines.append(
+                gettext("missing settings") + ": " + ", ".join(gettext(m) for m in missing)
+            )
+        self.stdout.write("\n".join(lines))
