@@ -6,19 +6,20 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.ledger.services import create_claim, register_patron
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.activation import activate
 from bibdebitor.transfer.models import MessageState, OutboxMessage
 from bibdebitor.transfer.sender import Sender, SenderConfig
-from tests.servers import DebtorServer, FaultProxy
+from tests.servers import FaultProxy
 
 CUTOFF = dt.date(2026, 1, 1)
 
 
 @pytest.fixture(scope="session")
 def debtor(tmp_path_factory):
-    server = DebtorServer(tmp_path_factory.mktemp("debtor")).start()
+    server = DebtorProcess(tmp_path_factory.mktemp("debtor")).start()
     yield server
     server.stop()
 

@@ -178,14 +178,15 @@ class _Registry:
         return _accepted(event_id, claim_id)
 
     def _create(self, operation: CreateAccounts) -> list[EventReceipt]:
+        refusals = self._open_accounts(operation.accounts)
         lines: list[EventReceipt] = []
         new_claims: list[tuple[DebtorClaim, NewClaim]] = []
         for message in operation.accounts:
-            try:
-                account = self._account(message)
-            except Refused as refusal:
+            refusal = refusals.get(message.reference)
+            if refusal is not None:
                 lines += [_refused(c.event_id, c.claim_id, refusal) for c in message.claims]
                 continue
+            account = self.accounts[message.reference]
             for claim in message.claims:
                 if claim.event_id in self.seen:
                     lines.append(self._once(claim.event_id, claim.claim_id, None, None))
@@ -204,23 +205,36 @@ class _Registry:
         self._save_claims(new_claims)
         return lines
 
-    def _account(self, message: AccountMessage) -> Account:
-        account_type = self._payment_type(message.account_type.uuid, message.account_type.user_key)
-        account = self.accounts.get(message.reference)
-        if account is not None:
-            return account
-        self._check_party(message.liable)
-        account = Account.objects.create(
-            instance=self.instance,
-            sender=self.sender,
-            reference=message.reference,
-            account_type_uuid=message.account_type.uuid,
-            payment_type=account_type,
-            org_unit_uuid=message.org_unit,
+    def _open_accounts(self, messages: Iterable[AccountMessage]) -> dict[str, Refused]:
+        """Make the accounts not seen before, in bulk; return why any could not be made."""
+        refusals: dict[str, Refused] = {}
+        new: dict[str, tuple[Account, Party]] = {}
+        for message in messages:
+            if message.reference in self.accounts or message.reference in new:
+                continue
+            try:
+                payment_type = self._payment_type(
+                    message.account_type.uuid, message.account_type.user_key
+                )
+                self._check_party(message.liable)
+            except Refused as refusal:
+                refusals[message.reference] = refusal
+                continue
+            account = Account(
+                instance=self.instance,
+                sender=self.sender,
+                reference=message.reference,
+                account_type_uuid=message.account_type.uuid,
+                payment_type=payment_type,
+                org_unit_uuid=message.org_unit,
+            )
+            new[message.reference] = (account, message.liable)
+        Account.objects.bulk_create([account for account, _ in new.values()])
+        Liability.objects.bulk_create(
+            _liability(account, party, self.today) for account, party in new.values()
         )
-        _liability(account, message.liable, self.today)
-        self.accounts[message.reference] = account
-        return account
+        self.accounts.update({reference: account for reference, (account, _) in new.items()})
+        return refusals
 
     def _new_claim(self, account: Account, claim: NewClaim) -> DebtorClaim:
         payment_type = self._payment_type(claim.claim_type.uuid, claim.claim_type.user_key)
@@ -290,7 +304,7 @@ class _Registry:
         if account is None:
             raise Refused("UKENDT_DEBITORKONTO")
         self._check_party(change.liable)
-        _liability(account, change.liable, change.effective_on)
+        _liability(account, change.liable, change.effective_on).save()
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -343,7 +357,7 @@ def _keys(operations: Iterable[Operation]) -> tuple[set[str], set[str]]:
 
 
 def _liability(account: Account, party: Party, effective_on: dt.date) -> Liability:
-    return Liability.objects.create(
+    return Liability(
         account=account,
         cpr=party.cpr,
         cvr=party.cvr,

@@ -376,9 +376,9 @@ def append_events(
     turn, and follow the patrons' block status. The claims are locked (in key order, so that
     concurrent writers queue instead of deadlocking); one bad event refuses them all."""
     ids = sorted({spec.claim_id for spec in new})
-    claims = Claim.objects.select_for_update().select_related("patron__agency").order_by("pk")
-    locked = {claim.pk: claim for claim in claims.filter(pk__in=ids)}
-    if len(locked) != len(ids):
+    claims = Claim.objects.select_for_update().order_by("pk").filter(pk__in=ids)
+    patron_of = dict(claims.values_list("pk", "patron_id"))
+    if len(patron_of) != len(ids):
         raise DomainError("no_claim", gettext_noop("The claim does not exist."))
     history = journals(ids)
     states = {claim_id: fold(history[claim_id]) for claim_id in ids}
@@ -392,7 +392,7 @@ def append_events(
         seqs[spec.claim_id] += 1
         rows.append(
             ClaimEvent(
-                claim=locked[spec.claim_id],
+                claim_id=spec.claim_id,
                 seq=seqs[spec.claim_id],
                 kind=spec.kind,
                 amount_ore=spec.amount_ore,
@@ -404,9 +404,9 @@ def append_events(
             )
         )
     ClaimEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    moved = {row.claim.patron_id: row.claim.patron for row in rows if row.delta_ore}
+    moved = {patron_of[row.claim_id] for row in rows if row.delta_ore}
     if moved:
-        refresh_block(moved.values())
+        refresh_block(Patron.objects.select_related("agency").filter(pk__in=moved))
     claim_events_appended.send(sender=ClaimEvent, events=rows)
     return rows
 

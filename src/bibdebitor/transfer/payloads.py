@@ -7,9 +7,10 @@ the batch and the transaction header are made when it is sent.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from functools import cache
 from typing import Any
 
 from bibdebitor.protocol.messages import (
@@ -24,9 +25,23 @@ from bibdebitor.protocol.messages import (
 )
 
 
-def dump(value: Any) -> dict:
-    """A dataclass as JSON-safe data (UUIDs, dates and enums become strings)."""
-    return json.loads(json.dumps(asdict(value), default=str))
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def dump(value: Any) -> Any:
+    """A dataclass as JSON-safe data (UUIDs, dates and enums become strings). Hand-rolled
+    because ``dataclasses.asdict`` plus a JSON round trip was a third of enqueueing time."""
+    if is_dataclass(value):
+        return {name: dump(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, tuple | list):
+        return [dump(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID | dt.date):
+        return str(value)
+    return value
 
 
 def _class_ref(data: dict) -> ClassRef:

@@ -179,10 +179,11 @@ class Sender:
     # --- sending --------------------------------------------------------------------------
 
     def deliver(self, batch: _Batch) -> BatchResult:
-        refused = self._refuse_invalid(batch)
-        if not batch.messages:
-            return refused
-        body = encode(build_request(batch.agency, batch.messages, batch.transaction_id))
+        refused = len(batch.messages)
+        body = self._encode(batch)
+        refused -= len(batch.messages)
+        if body is None:
+            return BatchResult(sent=refused, rejected=refused)
         started = timezone.now()
         clock = time.monotonic()
         status: int | None = None
@@ -228,32 +229,38 @@ class Sender:
                 len(batch.messages),
                 error,
             )
-        return self.complete(batch, archive, receipt, fault)
+        result = self.complete(batch, archive, receipt, fault)
+        result.sent += refused
+        result.rejected += refused
+        return result
+
+    def _encode(self, batch: _Batch) -> bytes | None:
+        """The request body; messages our own schema refuses (bad master data, say) become
+        error tasks at once instead of blocking their batch forever (None: none left)."""
+        while batch.messages:
+            try:
+                return encode(build_request(batch.agency, batch.messages, batch.transaction_id))
+            except (SchemaError, ValueError):  # ValueError: text XML cannot carry
+                self._refuse_invalid(batch)
+        return None
 
     @transaction.atomic
-    def _refuse_invalid(self, batch: _Batch) -> BatchResult:
-        """Messages our own schema refuses (bad master data, say) become error tasks at once
-        instead of blocking their batch forever."""
+    def _refuse_invalid(self, batch: _Batch) -> None:
         invalid: dict[uuid.UUID, EventReceipt] = {}
-        try:
-            encode(build_request(batch.agency, batch.messages, batch.transaction_id))
-        except (SchemaError, ValueError):  # ValueError: text XML cannot carry (control chars)
-            for message in batch.messages:
-                try:
-                    encode(build_request(batch.agency, [message], batch.transaction_id))
-                except (SchemaError, ValueError) as exc:
-                    detail = exc.detail if isinstance(exc, SchemaError) else "ugyldige tegn"
-                    invalid[message.event_id] = EventReceipt(
-                        message.event_id,
-                        Outcome.REJECTED,
-                        code="UGYLDIG_BESKED",
-                        text=f"Beskeden kunne ikke dannes efter skemaet: {detail}"[:300],
-                    )
-        if not invalid:
-            return BatchResult()
+        for message in batch.messages:
+            try:
+                encode(build_request(batch.agency, [message], batch.transaction_id))
+            except (SchemaError, ValueError) as exc:
+                detail = exc.detail if isinstance(exc, SchemaError) else "ugyldige tegn"
+                invalid[message.event_id] = EventReceipt(
+                    message.event_id,
+                    Outcome.REJECTED,
+                    code="UGYLDIG_BESKED",
+                    text=f"Beskeden kunne ikke dannes efter skemaet: {detail}"[:300],
+                )
         bad = [m for m in batch.messages if m.event_id in invalid]
         batch.messages = [m for m in batch.messages if m.event_id not in invalid]
-        return self._apply(_Batch(batch.agency, bad, batch.transaction_id), bad, invalid)
+        self._apply(_Batch(batch.agency, bad, batch.transaction_id), bad, invalid)
 
     def _headers(self, service: Service) -> dict[str, str]:
         headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}

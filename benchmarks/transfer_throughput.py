@@ -1,0 +1,169 @@
+"""Transfer throughput, end to end: claims handed over from the library's outbox to a running
+reference debtor system (its own process and SQLite database) over HTTP on localhost.
+
+    .venv/bin/python benchmarks/transfer_throughput.py --claims 100000 [--workers 1]
+    scripts/with-postgres .venv/bin/python benchmarks/transfer_throughput.py --workers 2
+
+Generates a municipality, switches the integration on with a cut-off date far back (timed:
+the outbox is filled), then runs ``bibdebitor worker --once`` processes until the outbox is
+empty (timed: delivery, including the receiver's work), and checks the debtor system holds
+every claim. The library side uses SQLite, or PostgreSQL when DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORKER = [sys.executable, "-c", "from bibdebitor.cli import main; main()", "worker", "--once"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--claims", type=int, default=100_000, help="claims to hand over")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument(
+        "--json", type=Path, default=Path("benchmarks/results/transfer_throughput.json")
+    )
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="bibdebitor-transfer-"))
+    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root / "library"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bibdebitor.debtor.process import DebtorProcess
+    from bibdebitor.ledger.models import Agency, DebtorVendor
+    from bibdebitor.sortiment.cutover import preview
+    from bibdebitor.transfer.activation import activate
+    from bibdebitor.transfer.models import Delivery, OutboxMessage
+    from bibdebitor.transfer.outbox import enqueue_claims
+
+    call_command("migrate", verbosity=0)
+    debtor = DebtorProcess(root / "debtor").start()
+    try:
+        agency = _agency(Agency, DebtorVendor, debtor)
+        _generate(agency, args.claims)
+        cutoff = dt.date(2000, 1, 1)
+        started = time.perf_counter()
+        activation = activate(
+            agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="bench"
+        )
+        enqueue_seconds = time.perf_counter() - started
+        handed_over = activation.handed_over
+        assert enqueue_claims(agency, None, actor="bench") == 0  # nothing twice
+        connection.close()
+        env = {
+            **os.environ,
+            "BIBDEBITOR_SF1590_URL": debtor.url,
+            "BIBDEBITOR_SF1590_TOKEN": debtor.token,
+            "BIBDEBITOR_TRANSFER_BATCH_SIZE": str(args.batch_size),
+            "BIBDEBITOR_LOG_LEVEL": "WARNING",
+        }
+        started = time.perf_counter()
+        workers = [subprocess.Popen(WORKER, env=env) for _ in range(args.workers)]  # noqa: S603
+        for worker in workers:
+            worker.wait()
+        deliver_seconds = time.perf_counter() - started
+        received = debtor.query("SELECT COUNT(*) FROM debtor_debtorclaim")[0][0]
+        left = OutboxMessage.objects.exclude(state="done").count()
+        calls = Delivery.objects.count()
+        vendor = connection.vendor
+    finally:
+        debtor.stop()
+    figures = {
+        "library_database": vendor,
+        "debtor_database": "sqlite",
+        "workers": args.workers,
+        "batch_size": args.batch_size,
+        "claims_handed_over": handed_over,
+        "claims_received_by_debtor": received,
+        "not_delivered": left,
+        "calls": calls,
+        "enqueue_seconds": round(enqueue_seconds, 2),
+        "enqueue_claims_per_second": round(handed_over / enqueue_seconds),
+        "delivery_seconds": round(deliver_seconds, 2),
+        "delivery_claims_per_second": round(handed_over / deliver_seconds),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+    }
+    for name, value in figures.items():
+        print(f"{name:28} {value}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, indent=2))
+    if received != handed_over or left:
+        sys.exit("not every claim arrived")
+
+
+def _agency(agency_model, vendors, debtor):
+    return agency_model.objects.create(
+        agency_id="BENCH",
+        name="Benchmark Kommune",
+        cvr="29189129",
+        municipality_code="999",
+        debtor_vendor=vendors.KMD_OPUS,
+        substitute_cpr_enabled=True,
+        organisation_uuid=debtor.organisation,
+        debtor_instance_uuid=debtor.instance,
+        sender_instance_uuid=debtor.sender,
+        org_unit_uuid=debtor.organisation,
+    )
+
+
+def _generate(agency, wanted: int) -> None:
+    """Adults with one open late fee or replacement claim each few patrons: every claim
+    transferable, written in bulk as an import would."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bibdebitor.ledger.models import Claim, ClaimEvent, Patron
+    from bibdebitor.ledger.services import opening_events
+
+    today = timezone.localdate()
+    patrons = [
+        Patron(
+            agency=agency,
+            patron_number=f"B{n}",
+            kind="person",
+            name=f"Låner {n}",
+            cpr=f"{n % 28 + 1:02d}{n // 28 % 12 + 1:02d}{60 + n // 336 % 40:02d}{n % 4000:04d}",
+        )
+        for n in range(max(1, wanted // 4))
+    ]
+    with transaction.atomic():
+        Patron.objects.bulk_create(patrons, batch_size=5_000)
+        claims = Claim.objects.bulk_create(
+            [
+                Claim(
+                    agency=agency,
+                    patron=patrons[n % len(patrons)],
+                    claim_number=n + 1,
+                    kind="late_fee" if n % 3 else "replacement",
+                    amount_ore=2_000 + n % 50_000,
+                    created_on=today - dt.timedelta(days=n % 300),
+                    due_date=today + dt.timedelta(days=30),
+                )
+                for n in range(wanted)
+            ],
+            batch_size=5_000,
+        )
+        now = timezone.now()
+        events = [e for c in claims for e in opening_events(c, actor="bench", occurred_at=now)]
+        ClaimEvent.objects.bulk_create(events, batch_size=5_000)
+
+
+if __name__ == "__main__":
+    main()
