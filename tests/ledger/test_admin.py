@@ -83,3 +83,36 @@ def test_overview_needs_a_login_and_shows_open_amounts(client, superuser, adult)
     client.force_login(superuser)
     page = client.get("/").content.decode()
     assert "Lyngby-Taarbæk Bibliotekerne" in page
+
+
+def test_a_cpr_changed_in_the_admin_is_journalled_through_the_service(client, superuser, adult):
+    from bibdebitor.ledger.models import IdentifierChange, Patron
+
+    client.force_login(superuser)
+    url = reverse("admin:ledger_patron_change", args=[adult.pk])
+    response = client.post(
+        url,
+        {
+            "agency": adult.agency_id,
+            "patron_number": adult.patron_number,
+            "kind": "person",
+            "name": "Søren Ærø Jensen",
+            "cpr": "020280-4321",
+            "cvr": "",
+            "p_number": "",
+            "gln": "",
+            "birth_date": "",
+            "street": "",
+            "postcode": "",
+            "city": "",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    patron = Patron.objects.get(pk=adult.pk)
+    assert (patron.cpr, patron.name, patron.birth_date) == (
+        "0202804321",
+        "Søren Ærø Jensen",
+        dt.date(1980, 2, 2),
+    )
+    change = IdentifierChange.objects.get()
+    assert (change.field, change.old_value, change.new_value) == ("cpr", "1505751007", "0202804321")

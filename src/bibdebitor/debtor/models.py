@@ -118,7 +118,7 @@ class DebtorClaim(models.Model):
     """A fordring as received. Its facts are fixed; what happens to it is a ``ClaimEntry``."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="claims")
-    claim_id = models.CharField(_("claim id"), max_length=64)
+    claim_id = models.CharField(_("claim id"), max_length=64, db_index=True)
     claim_type_uuid = models.UUIDField(_("claim type"))
     payment_type = models.CharField(_("payment type"), max_length=30)
     amount_ore = models.BigIntegerField(_("amount (øre)"))

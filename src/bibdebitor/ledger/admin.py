@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -98,6 +99,19 @@ class PatronAdmin(CprMaskingAdmin):
     list_filter = ["agency", "kind"]
     search_fields = ["patron_number", "name"]
 
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: Patron, form: Any, change: bool) -> None:
+        """A changed CPR/CVR goes through the service: journalled and told to the debtor."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        before = Patron.objects.get(pk=obj.pk)
+        cpr, cvr = obj.cpr, obj.cvr
+        obj.cpr, obj.cvr = before.cpr, before.cvr
+        super().save_model(request, obj, form, change)
+        if (cpr, cvr) != (before.cpr, before.cvr):
+            services.change_identifier(obj, cpr=cpr, cvr=cvr, actor=actor(request))
+        return None
+
 
 @admin.register(Guardian)
 class GuardianAdmin(CprMaskingAdmin):
@@ -105,6 +119,17 @@ class GuardianAdmin(CprMaskingAdmin):
     list_display = ["name", "masked_cpr", "agency"]
     list_filter = ["agency"]
     search_fields = ["name"]
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: Guardian, form: Any, change: bool) -> None:
+        if not change:
+            return super().save_model(request, obj, form, change)
+        cpr = obj.cpr
+        obj.cpr = Guardian.objects.get(pk=obj.pk).cpr
+        super().save_model(request, obj, form, change)
+        if cpr != obj.cpr:
+            services.change_guardian_cpr(obj, cpr, actor=actor(request))
+        return None
 
 
 @admin.register(GuardianConsent)

@@ -20,6 +20,14 @@ def as_validation_error(error: DomainError) -> ValidationError:
 
 
 class PatronForm(forms.ModelForm):
+    # Staff type CPR numbers as ddmmyy-xxxx; the domain rules store the ten digits.
+    cpr = forms.CharField(
+        label=_("CPR number"),
+        required=False,
+        max_length=11,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
     class Meta:
         model = Patron
         fields = [
@@ -36,7 +44,6 @@ class PatronForm(forms.ModelForm):
             "postcode",
             "city",
         ]
-        widgets = {"cpr": forms.TextInput(attrs={"autocomplete": "off"})}
 
     def clean(self) -> dict:
         data = super().clean()
