@@ -149,11 +149,12 @@ class _Registry:
             a.reference: a
             for a in Account.objects.filter(instance=instance, reference__in=references)
         }
+        # By claim id alone: filtering on the account's instance in SQL lets SQLite's planner
+        # start from every account of the instance, which grows with each batch.
         self.claims = {
             c.claim_id: c
-            for c in DebtorClaim.objects.filter(
-                account__instance=instance, claim_id__in=claim_ids
-            ).select_related("account")
+            for c in DebtorClaim.objects.filter(claim_id__in=claim_ids).select_related("account")
+            if c.account.instance_id == instance.pk
         }
 
     # --- operations ---------------------------------------------------------------------

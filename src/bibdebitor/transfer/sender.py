@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind
@@ -156,14 +155,17 @@ class Sender:
     def claim_batch(self) -> _Batch | None:
         with transaction.atomic():
             now = timezone.now()
-            ready = Q(state=MessageState.PENDING, available_at__lte=now) | Q(
-                state=MessageState.LEASED, lease_until__lt=now
-            )
-            candidates = list(
+            size = self.config.batch_size
+            due = (
                 OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(ready, agency__integration_active=True)
-                .order_by("id")[: self.config.batch_size]
+                .filter(agency__integration_active=True)
+                .order_by("id")
             )
+            # Two queries, each walking the (state, id) index and stopping at ``size``; one
+            # query with OR read every pending row before sorting.
+            waiting = due.filter(state=MessageState.PENDING, available_at__lte=now)[:size]
+            abandoned = due.filter(state=MessageState.LEASED, lease_until__lt=now)[:size]
+            candidates = sorted([*waiting, *abandoned], key=lambda m: m.pk)[:size]
             if not candidates:
                 return None
             agency_id = candidates[0].agency_id
