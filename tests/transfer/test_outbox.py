@@ -281,3 +281,20 @@ def test_a_message_our_schema_refuses_becomes_a_task_without_a_call(ready):
     assert (task.claim, task.code) == (claim, "UGYLDIG_BESKED")
     assert OutboxMessage.objects.get().state == MessageState.REJECTED
     assert not Delivery.objects.exists()
+
+
+def test_staff_send_a_refused_claim_again_from_the_task_list(ready, client):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    switch_on(ready)
+    claim_for(adults(ready, 1)[0], 1)
+    task = _rejected_task(ready)
+    client.force_login(User.objects.create_superuser("chef", password="pw-for-tests"))
+    url = reverse("admin:transfer_errortask_changelist")
+    page = client.get(url).content.decode()
+    assert "KLASSE_IKKE_MAPPET" in page
+    response = client.post(url, {"action": "send_again", "_selected_action": [task.pk]})
+    assert response.status_code == 302
+    assert task.__class__.objects.get(pk=task.pk).resolution.actor == "staff:chef"
+    assert OutboxMessage.objects.filter(state=MessageState.PENDING).count() == 1

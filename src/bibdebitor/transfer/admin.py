@@ -1,0 +1,71 @@
+"""Staff views of the transfer engine: read-only, except sending a refused hand-over again.
+The full task workflow belongs to the back-office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.ledger.admin import actor
+from bibdebitor.transfer.models import (
+    Delivery,
+    ErrorTask,
+    IntegrationActivation,
+    OutboxMessage,
+)
+from bibdebitor.transfer.tasks import retry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ErrorTask)
+class ErrorTaskAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "agency", "claim", "code", "text", "resolved"]
+    list_filter = ["agency", "code"]
+    actions = ["send_again"]
+
+    @admin.display(boolean=True, description=_("resolved"))
+    def resolved(self, task: ErrorTask) -> bool:
+        return hasattr(task, "resolution")
+
+    @admin.action(description=_("Send the claim again (after fixing the cause)"))
+    def send_again(self, request: HttpRequest, tasks: QuerySet[ErrorTask]) -> None:
+        for task in tasks:
+            try:
+                retry(task, actor=actor(request))
+            except DomainError as error:
+                self.message_user(request, f"{task}: {gettext(error.message)}", messages.ERROR)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["id", "agency", "kind", "claim", "state", "attempts", "available_at"]
+    list_filter = ["agency", "state", "kind"]
+    exclude = ["payload"]  # holds CPR numbers
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "agency", "transaction_id", "message_count", "outcome"]
+    list_filter = ["agency", "outcome"]
+    exclude = ["request_gz", "response_gz"]  # hold CPR numbers
+
+
+@admin.register(IntegrationActivation)
+class IntegrationActivationAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "agency", "active", "cutoff_date", "preview_code", "actor"]
