@@ -14,7 +14,6 @@ import zlib
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from bibdebitor.debtor.models import (
@@ -166,12 +165,19 @@ class _Registry:
             return [self._once(operation.event_id, operation.claim_id, self._change, operation)]
         return [self._once(operation.event_id, "", self._change_party, operation)]
 
-    def _once(self, event_id: uuid.UUID, claim_id: str, action, operation) -> EventReceipt:
+    def _earlier(self, event_id: uuid.UUID, claim_id: str) -> EventReceipt | None:
+        """The outcome this event got when it came before, if it did."""
         earlier = self.seen.get(event_id)
+        if earlier is None:
+            return None
+        if earlier.accepted:
+            return _accepted(event_id, claim_id)
+        return EventReceipt(event_id, Outcome.REJECTED, claim_id, earlier.code, earlier.text)
+
+    def _once(self, event_id: uuid.UUID, claim_id: str, action, operation) -> EventReceipt:
+        earlier = self._earlier(event_id, claim_id)
         if earlier is not None:
-            if earlier.accepted:
-                return _accepted(event_id, claim_id)
-            return EventReceipt(event_id, Outcome.REJECTED, claim_id, earlier.code, earlier.text)
+            return earlier
         try:
             action(operation)
         except Refused as refusal:
@@ -189,8 +195,9 @@ class _Registry:
                 continue
             account = self.accounts[message.reference]
             for claim in message.claims:
-                if claim.event_id in self.seen:
-                    lines.append(self._once(claim.event_id, claim.claim_id, None, None))
+                earlier = self._earlier(claim.event_id, claim.claim_id)
+                if earlier is not None:
+                    lines.append(earlier)
                     continue
                 if claim.claim_id in self.claims:
                     lines.append(_accepted(claim.event_id, claim.claim_id))  # already registered
@@ -371,10 +378,11 @@ def _liability(account: Account, party: Party, effective_on: dt.date) -> Liabili
 
 def claim_balance(claim: DebtorClaim) -> tuple[int, int, bool]:
     """(open amount, amount the latest cancellation took off, whether it is cancelled)."""
-    entries = list(claim.entries.order_by("id").values_list("kind", "amount_ore"))
-    open_ore = claim.entries.aggregate(total=Sum("delta_ore"))["total"] or 0
-    cancelled, cancelled_ore = False, 0
-    for kind, amount in entries:
+    open_ore, cancelled_ore, cancelled = 0, 0, False
+    for kind, amount, delta in claim.entries.order_by("id").values_list(
+        "kind", "amount_ore", "delta_ore"
+    ):
+        open_ore += delta
         if kind == EntryKind.CANCELLED:
             cancelled, cancelled_ore = True, amount
         elif kind == EntryKind.REOPENED:

@@ -89,16 +89,21 @@ def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: 
     patrons = borrowers(agency, {patron_id for _, patron_id, _ in facts})
     policy = policy_for(agency, agency.cutoff_date)
     chosen = []
+    guardian_cprs: dict[int, str] = {}  # claim id -> the CPR of the guardian liable for it
     for claim_id, patron_id, claim in facts:
-        result = classify(patrons[patron_id][0], claim, policy)
-        if result.transferable:
-            chosen.append((claim_id, patron_id, claim.open_ore, result))
+        borrower = patrons[patron_id][0]
+        result = classify(borrower, claim, policy)
+        if not result.transferable:
+            continue
+        chosen.append((claim_id, patron_id, claim.open_ore, result))
+        if result.liable == Liable.GUARDIAN:
+            guardian_cprs[claim_id] = borrower.guardian_on(claim.created_on) or ""
     if not chosen:
         return 0
     _make_substitutes(
         p for _, p, _, r in chosen if Cleansing.SUBSTITUTE_WILL_BE_MADE in r.cleansing
     )
-    return _write_creates(agency, chosen, actor)
+    return _write_creates(agency, chosen, _guardians(agency, guardian_cprs), actor)
 
 
 def _make_substitutes(patron_ids: Iterable[int]) -> None:
@@ -107,11 +112,13 @@ def _make_substitutes(patron_ids: Iterable[int]) -> None:
 
 
 def _write_creates(
-    agency: Agency, chosen: list[tuple[int, int, int, Classification]], actor: str
+    agency: Agency,
+    chosen: list[tuple[int, int, int, Classification]],
+    guardian_by_claim: dict[int, Guardian],
+    actor: str,
 ) -> int:
     claims = Claim.objects.in_bulk([claim_id for claim_id, *_ in chosen])
     patrons = Patron.objects.in_bulk({patron_id for _, patron_id, *_ in chosen})
-    guardian_by_claim = _guardians(agency, claims, patrons, chosen)
     accounts = _accounts(
         agency,
         {
@@ -137,22 +144,13 @@ def _write_creates(
     return len(messages)
 
 
-def _guardians(
-    agency: Agency,
-    claims: dict[int, Claim],
-    patrons: dict[int, Patron],
-    chosen: list[tuple[int, int, int, Classification]],
-) -> dict[int, Guardian]:
-    """The guardian liable for each claim that has one (the one in force when it was made)."""
-    wanted = [(c, p) for c, p, _, r in chosen if r.liable == Liable.GUARDIAN]
-    if not wanted:
+def _guardians(agency: Agency, cpr_by_claim: dict[int, str]) -> dict[int, Guardian]:
+    """The guardian rows for the guardian CPRs classification found liable, per claim."""
+    if not cpr_by_claim:
         return {}
-    classified = borrowers(agency, {p for _, p in wanted})
-    cpr_by_claim = {c: classified[p][0].guardian_on(claims[c].created_on) for c, p in wanted}
-    by_cpr = {
-        g.cpr: g for g in Guardian.objects.filter(agency=agency, cpr__in=cpr_by_claim.values())
-    }
-    return {c: by_cpr[cpr] for c, cpr in cpr_by_claim.items()}
+    rows = Guardian.objects.filter(agency=agency, cpr__in=set(cpr_by_claim.values()))
+    by_cpr = {guardian.cpr: guardian for guardian in rows}
+    return {claim_id: by_cpr[cpr] for claim_id, cpr in cpr_by_claim.items()}
 
 
 def _accounts(
