@@ -17,6 +17,7 @@ from bibdebitor.ledger.services import (
     register_patron,
     write_down,
 )
+from bibdebitor.protocol.client import backoff
 from bibdebitor.protocol.messages import ChangeClaimState, CreateAccounts
 from bibdebitor.sortiment.catalogue import CLASSES
 from bibdebitor.sortiment.cutover import preview
@@ -35,7 +36,6 @@ from bibdebitor.transfer.sender import (
     Sender,
     SenderConfig,
     _heads_in_order,
-    backoff,
     build_request,
 )
 from bibdebitor.transfer.tasks import dismiss, open_tasks, retry

@@ -19,14 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import random
 import socket
 import threading
-import time
 import uuid
 import zlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -37,13 +34,8 @@ from django.utils import timezone
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import NewEvent, append_events
-from bibdebitor.protocol.codec import (
-    CONTENT_TYPE,
-    SchemaError,
-    SoapFault,
-    decode_receipt,
-    encode,
-)
+from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, CallOutcome, backoff, call, http_client
+from bibdebitor.protocol.codec import SchemaError, SoapFault, encode
 from bibdebitor.protocol.messages import (
     Account,
     BusinessReceipt,
@@ -56,11 +48,9 @@ from bibdebitor.protocol.messages import (
     Service,
     SystemRef,
 )
-from bibdebitor.protocol.safexml import ProtocolError
 from bibdebitor.transfer import payloads
 from bibdebitor.transfer.models import (
     Delivery,
-    DeliveryOutcome,
     ErrorTask,
     MessageKind,
     MessageState,
@@ -68,9 +58,6 @@ from bibdebitor.transfer.models import (
 )
 
 log = logging.getLogger(__name__)
-
-TRANSIENT_STATUSES = frozenset({401, 403, 404, 408, 425, 429})
-REJECTION_TEXT_LIMIT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +81,6 @@ class SenderConfig:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
-
-
-def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random):
-    """Exponential backoff with "equal jitter": half fixed, half random, never above ``cap``."""
-    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
-    return ceiling / 2 + rand() * ceiling / 2
 
 
 @dataclass(slots=True)
@@ -128,10 +109,7 @@ class Sender:
     ) -> None:
         self.config = config
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.client = client or httpx.Client(
-            timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
-            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60),
-        )
+        self.client = client or http_client(config.connect_timeout, config.read_timeout)
 
     def close(self) -> None:
         self.client.close()
@@ -187,51 +165,36 @@ class Sender:
         if body is None:
             return BatchResult(sent=refused, rejected=refused)
         started = timezone.now()
-        clock = time.monotonic()
-        status: int | None = None
-        answer: bytes | None = None
-        receipt: BusinessReceipt | None = None
-        fault: SoapFault | None = None
-        error = ""
-        try:
-            response = self.client.post(
-                self.config.url,
-                content=body,
-                headers=self._headers(Service.REGISTRATION),
-            )
-            status, answer = response.status_code, response.content
-            receipt, fault, error = _interpret(response, batch.transaction_id)
-        except httpx.TransportError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:REJECTION_TEXT_LIMIT]
-        elapsed_ms = int((time.monotonic() - clock) * 1000)
-        if receipt is not None:
-            outcome = DeliveryOutcome.RECEIPT
-        elif fault is not None and fault.is_client_error:
-            outcome = DeliveryOutcome.CLIENT_FAULT
-        else:
-            outcome = DeliveryOutcome.TRANSIENT
+        answer = call(
+            self.client,
+            self.config.url,
+            self.config.token,
+            Service.REGISTRATION,
+            body,
+            batch.transaction_id,
+        )
         archive = Delivery(
             agency=batch.agency,
             transaction_id=batch.transaction_id,
             service=Service.REGISTRATION.value,
             worker=self.name,
             started_at=started,
-            duration_ms=elapsed_ms,
+            duration_ms=answer.elapsed_ms,
             message_count=len(batch.messages),
-            http_status=status,
-            outcome=outcome,
-            error=error,
+            http_status=answer.http_status,
+            outcome=answer.outcome.value,
+            error=answer.error,
             request_gz=zlib.compress(body),
-            response_gz=zlib.compress(answer) if answer is not None else None,
+            response_gz=zlib.compress(answer.body) if answer.body is not None else None,
         )
-        if outcome == DeliveryOutcome.TRANSIENT:
+        if answer.outcome is CallOutcome.TRANSIENT:
             log.warning(
                 "transaction %s: %d messages put back (%s)",
                 batch.transaction_id,
                 len(batch.messages),
-                error,
+                answer.error,
             )
-        result = self.complete(batch, archive, receipt, fault)
+        result = self.complete(batch, archive, answer.receipt, answer.fault)
         result.sent += refused
         result.rejected += refused
         return result
@@ -263,12 +226,6 @@ class Sender:
         bad = [m for m in batch.messages if m.event_id in invalid]
         batch.messages = [m for m in batch.messages if m.event_id not in invalid]
         self._apply(_Batch(batch.agency, bad, batch.transaction_id), bad, invalid)
-
-    def _headers(self, service: Service) -> dict[str, str]:
-        headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}
-        if self.config.token:
-            headers["Authorization"] = f"Bearer {self.config.token}"
-        return headers
 
     # --- recording the outcome ----------------------------------------------------------
 
@@ -352,7 +309,7 @@ class Sender:
 
 
 def _with_text(line: EventReceipt, event_id: uuid.UUID, fault: SoapFault) -> EventReceipt:
-    text = f"Debitorsystemet afviste kaldet: {fault.message}"[:REJECTION_TEXT_LIMIT]
+    text = f"Debitorsystemet afviste kaldet: {fault.message}"[:ERROR_TEXT_LIMIT]
     return EventReceipt(event_id, Outcome.REJECTED, code=line.code[:40], text=text)
 
 
@@ -362,36 +319,9 @@ def _task(batch: _Batch, message: OutboxMessage, line: EventReceipt) -> ErrorTas
         claim_id=message.claim_id,
         message=message,
         code=line.code[:40] or "AFVIST",
-        text=line.text[:REJECTION_TEXT_LIMIT] or "Afvist af debitorsystemet uden forklaring.",
+        text=line.text[:ERROR_TEXT_LIMIT] or "Afvist af debitorsystemet uden forklaring.",
         transaction_id=batch.transaction_id,
     )
-
-
-def _interpret(
-    response: httpx.Response, transaction_id: uuid.UUID
-) -> tuple[BusinessReceipt | None, SoapFault | None, str]:
-    """The receipt, or the fault, or why neither (then the batch is retried)."""
-    status = response.status_code
-    if status == 200:
-        try:
-            receipt = decode_receipt(response.content, Service.REGISTRATION)
-        except ProtocolError as exc:
-            return None, None, f"unreadable receipt: {exc}"[:REJECTION_TEXT_LIMIT]
-        if receipt.header.transaction_id != transaction_id:
-            return None, None, "receipt for another transaction"
-        return receipt, None, ""
-    if status == 500 or 400 <= status < 500:
-        try:
-            decode_receipt(response.content, Service.REGISTRATION)
-        except SoapFault as fault:
-            if status in TRANSIENT_STATUSES:
-                fault.role = "Server"
-            return None, fault, f"SOAP {fault.role} fault {fault.code}"
-        except ProtocolError:
-            pass
-    if status in TRANSIENT_STATUSES or status >= 500:
-        return None, None, f"HTTP {status}"
-    return None, SoapFault("Client", f"HTTP_{status}", f"HTTP {status}"), f"HTTP {status}"
 
 
 # --- building the request -----------------------------------------------------------------

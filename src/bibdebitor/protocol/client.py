@@ -1,0 +1,115 @@
+"""Calling an SF1590 service: one POST over a keep-alive connection, and what the answer means.
+
+Both directions use it: the library's sender (DebitorRegistreringAfsend) and the debtor
+system's coverage reporter (DækningAfskrivningRegistreringAfsend). The rules for what is worth
+retrying live here once, so both outboxes give the same guarantees. No Django.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import httpx
+
+from bibdebitor.protocol.codec import CONTENT_TYPE, SoapFault, decode_receipt
+from bibdebitor.protocol.messages import BusinessReceipt, Service
+from bibdebitor.protocol.safexml import ProtocolError
+
+# 401/403/404 while a route, token or agreement is being put in place: worth trying again.
+TRANSIENT_STATUSES = frozenset({401, 403, 404, 408, 425, 429})
+ERROR_TEXT_LIMIT = 300
+
+
+class CallOutcome(StrEnum):
+    RECEIPT = "receipt"  # a business receipt: apply it line by line
+    CLIENT_FAULT = "client_fault"  # our request was wrong: resending will not help
+    TRANSIENT = "transient"  # anything else: send the same again later
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    outcome: CallOutcome
+    http_status: int | None
+    body: bytes | None
+    elapsed_ms: int
+    receipt: BusinessReceipt | None = None
+    fault: SoapFault | None = None
+    error: str = ""
+
+
+def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random):
+    """Exponential backoff with "equal jitter": half fixed, half random, never above ``cap``."""
+    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + rand() * ceiling / 2
+
+
+def http_client(connect_timeout: float = 5.0, read_timeout: float = 60.0) -> httpx.Client:
+    return httpx.Client(
+        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+        limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60),
+    )
+
+
+def call(
+    client: httpx.Client,
+    url: str,
+    token: str,
+    service: Service,
+    body: bytes,
+    transaction_id: uuid.UUID,
+) -> Answer:
+    """POST ``body`` and classify the answer; never raises for what the network or peer does."""
+    headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    started = time.monotonic()
+    try:
+        response = client.post(url, content=body, headers=headers)
+    except httpx.TransportError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]
+        return Answer(CallOutcome.TRANSIENT, None, None, _ms_since(started), error=error)
+    elapsed = _ms_since(started)
+    status, content = response.status_code, response.content
+    receipt, fault, error = interpret(status, content, service, transaction_id)
+    if receipt is not None:
+        outcome = CallOutcome.RECEIPT
+    elif fault is not None and fault.is_client_error:
+        outcome = CallOutcome.CLIENT_FAULT
+    else:
+        outcome = CallOutcome.TRANSIENT
+    return Answer(outcome, status, content, elapsed, receipt, fault, error)
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def interpret(
+    status: int, content: bytes, service: Service, transaction_id: uuid.UUID
+) -> tuple[BusinessReceipt | None, SoapFault | None, str]:
+    """The receipt, or the fault, or why neither (then the call is retried)."""
+    if status == 200:
+        try:
+            receipt = decode_receipt(content, service)
+        except ProtocolError as exc:
+            return None, None, f"unreadable receipt: {exc}"[:ERROR_TEXT_LIMIT]
+        if receipt.header.transaction_id != transaction_id:
+            return None, None, "receipt for another transaction"
+        return receipt, None, ""
+    if status == 500 or 400 <= status < 500:
+        try:
+            decode_receipt(content, service)
+        except SoapFault as fault:
+            if status in TRANSIENT_STATUSES:
+                fault.role = "Server"
+            return None, fault, f"SOAP {fault.role} fault {fault.code}"
+        except ProtocolError:
+            pass
+    if status in TRANSIENT_STATUSES or status >= 500:
+        return None, None, f"HTTP {status}"
+    return None, SoapFault("Client", f"HTTP_{status}", f"HTTP {status}"), f"HTTP {status}"
