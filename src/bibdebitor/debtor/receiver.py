@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bibdebitor.debtor import clock
 from bibdebitor.debtor.models import (
     Account,
     ClaimEntry,
@@ -29,7 +30,7 @@ from bibdebitor.debtor.models import (
     Reception,
     SenderSystem,
 )
-from bibdebitor.domain.classification import VENDOR_RULES, is_substitute_cpr
+from bibdebitor.domain.classification import is_substitute_cpr
 from bibdebitor.domain.identifiers import passes_modulus11
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import Account as AccountMessage
@@ -134,8 +135,8 @@ class _Registry:
     ) -> None:
         self.instance = instance
         self.sender = sender
-        self.today = timezone.localdate()
-        self.rules = VENDOR_RULES[instance.vendor]
+        self.today = clock.today()
+        self.rules = instance.profile
         self.mapping = dict(
             MappingEntry.objects.filter(instance=instance).values_list("class_uuid", "payment_type")
         )
@@ -224,7 +225,7 @@ class _Registry:
                 payment_type = self._payment_type(
                     message.account_type.uuid, message.account_type.user_key
                 )
-                self._check_party(message.liable)
+                manual = self._check_party(message.liable)
             except Refused as refusal:
                 refusals[message.reference] = refusal
                 continue
@@ -235,6 +236,7 @@ class _Registry:
                 account_type_uuid=message.account_type.uuid,
                 payment_type=payment_type,
                 org_unit_uuid=message.org_unit,
+                manual=manual,
             )
             new[message.reference] = (account, message.liable)
         Account.objects.bulk_create([account for account, _ in new.values()])
@@ -258,6 +260,7 @@ class _Registry:
             due_date=claim.due_date,
             last_timely_payment_date=claim.last_timely_payment_date,
             description=claim.description,
+            received_on=self.today,
         )
 
     def _save_claims(self, new_claims: list[tuple[DebtorClaim, NewClaim]]) -> None:
@@ -322,14 +325,19 @@ class _Registry:
             raise Refused("KLASSE_IKKE_MAPPET", key=user_key)
         return payment_type
 
-    def _check_party(self, party: Party) -> None:
+    def _check_party(self, party: Party) -> bool:
+        """Refuse a party the vendor cannot take; True if it goes to the manual queue."""
         if not party.cpr:
-            return
+            return False
         if is_substitute_cpr(party.cpr):
-            if not self.rules.accepts_substitute_cpr:
-                raise Refused("ERSTATNINGSCPR_AFVIST")
-        elif self.rules.requires_modulus11 and not passes_modulus11(party.cpr):
+            if self.rules.accepts_substitute_cpr:
+                return False
+            if self.instance.accepts_substitute_cpr():
+                return True
+            raise Refused("ERSTATNINGSCPR_AFVIST")
+        if self.rules.requires_modulus11 and not passes_modulus11(party.cpr):
             raise Refused("MODULUS11_AFVIST")
+        return False
 
     def record(self, transaction_id: uuid.UUID, lines: Iterable[EventReceipt]) -> None:
         InboundEvent.objects.bulk_create(

@@ -75,13 +75,23 @@ class Cleansing(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class VendorRules:
+    """A debtor vendor's profile (seeds 001/002): what it accepts and whether citizens can
+    pay in its own portal."""
+
     accepts_substitute_cpr: bool
     requires_modulus11: bool
+    has_portal: bool = False
+    manual_queue_available: bool = False  # substitute CPR into a queue staff handle by hand
 
 
 VENDOR_RULES = {
-    "kmd_opus": VendorRules(accepts_substitute_cpr=True, requires_modulus11=False),
-    "prisme_2015": VendorRules(accepts_substitute_cpr=False, requires_modulus11=True),
+    "kmd_opus": VendorRules(accepts_substitute_cpr=True, requires_modulus11=False, has_portal=True),
+    "prisme_2015": VendorRules(
+        accepts_substitute_cpr=False,
+        requires_modulus11=True,
+        has_portal=True,
+        manual_queue_available=True,
+    ),
     "prisme_2009": VendorRules(accepts_substitute_cpr=False, requires_modulus11=True),
     "eg_os": VendorRules(accepts_substitute_cpr=True, requires_modulus11=False),
 }

@@ -1,5 +1,6 @@
 """``bibdebitor-debtor setup-instance``: a debtor system instance, the library system allowed
-to call it, and (with ``--map-sortiment``) an omsætningstabel line for every FBS class.
+to call it (and where coverage goes back), and with ``--map-sortiment`` the subscription to
+FBS's sortiment, an omsætningstabel line for every class and the default collection rules.
 Idempotent: running it again updates what it set."""
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from bibdebitor.debtor.models import Instance, MappingEntry, SenderSystem, Vendor
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
+from bibdebitor.debtor.models import CoverageMode, Instance, SenderSystem, Vendor
+from bibdebitor.debtor.setup import map_sortiment, set_default_rules, subscribe
 
 
 class Command(BaseCommand):
@@ -25,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--sender", type=uuid.UUID, required=True, help="caller's instance")
         parser.add_argument("--sender-name", default="FBS")
         parser.add_argument("--token", required=True, help="the caller's bearer token")
+        parser.add_argument("--coverage-url", default="", help="the library's coverage service")
+        parser.add_argument("--coverage-token", default="", help="our token at that service")
+        parser.add_argument("--coverage-mode", choices=CoverageMode.values, default="nightly")
+        parser.add_argument("--creditor", default="87654321", help="FI creditor number")
+        parser.add_argument("--manual-queue", action="store_true", help="Prisme 2015 only")
         parser.add_argument("--map-sortiment", action="store_true")
         parser.add_argument(
             "--leave-unmapped", action="append", default=[], help="a class key to leave out"
@@ -38,30 +45,27 @@ class Command(BaseCommand):
                 "name": o["name"],
                 "organisation_uuid": o["organisation"],
                 "vendor": o["vendor"],
+                "coverage_mode": o["coverage_mode"],
+                "creditor_number": o["creditor"],
+                "manual_queue": o["manual_queue"],
             },
         )
+        try:
+            instance.full_clean()
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
         SenderSystem.objects.update_or_create(
             instance=instance,
             it_system_uuid=o["sender"],
             defaults={
                 "name": o["sender_name"],
                 "token_sha256": hashlib.sha256(str(o["token"]).encode()).hexdigest(),
+                "coverage_url": o["coverage_url"],
+                "coverage_token": o["coverage_token"],
             },
         )
         if o["map_sortiment"]:
-            mapped = [c for c in CLASSES if c.facet in (ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET)]
-            for number, catalogue_class in enumerate(mapped, start=1):
-                if catalogue_class.user_key in o["leave_unmapped"]:
-                    MappingEntry.objects.filter(
-                        instance=instance, class_uuid=catalogue_class.uuid
-                    ).delete()
-                    continue
-                MappingEntry.objects.update_or_create(
-                    instance=instance,
-                    class_uuid=catalogue_class.uuid,
-                    defaults={
-                        "user_key": catalogue_class.user_key,
-                        "payment_type": f"BIB{number:02d}",
-                    },
-                )
+            subscribe(instance)
+            map_sortiment(instance, set(o["leave_unmapped"]))
+            set_default_rules(instance)
         self.stdout.write(f"Instance {instance} is set up.")

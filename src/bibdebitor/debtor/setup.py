@@ -1,0 +1,95 @@
+"""Setting up an instance: the sortiment subscription, the mapping table and the collection
+rules (KOMBIT's go-live tasks "Opsæt abonnement", "Gennemfør mapning", "Opsæt regler i
+debitor"), as services the command line, the demo and the tests share."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from bibdebitor.debtor.models import (
+    ClaimRule,
+    Instance,
+    MappingEntry,
+    SortimentSubscription,
+    SubscribedClass,
+)
+from bibdebitor.domain.classification import ClaimType
+from bibdebitor.domain.collection import CollectionRule
+from bibdebitor.sortiment.catalogue import (
+    ACCOUNT_TYPE_FACET,
+    CLAIM_TYPE_FACET,
+    CLASSES,
+    FBS_SORTIMENT_UUID,
+)
+
+MAPPED_FACETS = (ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET)
+
+# Municipal practice (../shared/reference/prisme-and-standards.md B.4): late fees are
+# private-law claims with fees of 100 kr; replacement claims 250 kr as public-law claims,
+# as in Guldborgsund. Staff change them per claim type.
+DEFAULT_RULES = {
+    ClaimType.LATE_FEE: CollectionRule(),
+    ClaimType.REPLACEMENT_ACKNOWLEDGED: CollectionRule(private_law=False, reminder_fee_ore=25_000),
+    ClaimType.REPLACEMENT_UNACKNOWLEDGED: CollectionRule(
+        private_law=False, reminder_fee_ore=25_000
+    ),
+}
+
+
+@transaction.atomic
+def subscribe(instance: Instance) -> SortimentSubscription:
+    """Subscribe to FBS's debtor sortiment, recording the classes it holds."""
+    subscription, _ = SortimentSubscription.objects.get_or_create(
+        instance=instance, sortiment_uuid=FBS_SORTIMENT_UUID
+    )
+    for catalogue_class in CLASSES:
+        SubscribedClass.objects.update_or_create(
+            subscription=subscription,
+            class_uuid=catalogue_class.uuid,
+            defaults={
+                "facet": catalogue_class.facet,
+                "user_key": catalogue_class.user_key,
+                "title": catalogue_class.title,
+            },
+        )
+    return subscription
+
+
+@transaction.atomic
+def map_sortiment(instance: Instance, leave_unmapped: set[str] = frozenset()) -> None:
+    """A payment type for every mapped class (``BIB01``…), except the keys left out."""
+    mapped = [c for c in CLASSES if c.facet in MAPPED_FACETS]
+    for number, catalogue_class in enumerate(mapped, start=1):
+        lines = MappingEntry.objects.filter(instance=instance, class_uuid=catalogue_class.uuid)
+        if catalogue_class.user_key in leave_unmapped:
+            lines.delete()
+            continue
+        MappingEntry.objects.update_or_create(
+            instance=instance,
+            class_uuid=catalogue_class.uuid,
+            defaults={"user_key": catalogue_class.user_key, "payment_type": f"BIB{number:02d}"},
+        )
+
+
+def unmapped_classes(instance: Instance) -> list[SubscribedClass]:
+    """Subscribed classes that a claim may carry but the mapping table lacks."""
+    mapped = set(
+        MappingEntry.objects.filter(instance=instance).values_list("class_uuid", flat=True)
+    )
+    classes = SubscribedClass.objects.filter(
+        subscription__instance=instance, facet__in=MAPPED_FACETS
+    ).order_by("facet", "user_key")
+    return [c for c in classes if c.class_uuid not in mapped]
+
+
+@transaction.atomic
+def set_default_rules(instance: Instance) -> None:
+    by_key = {c.user_key: c for c in CLASSES if c.facet == CLAIM_TYPE_FACET}
+    for claim_type, rule in DEFAULT_RULES.items():
+        catalogue_class = by_key[claim_type]
+        values = {name: getattr(rule, name) for name in CollectionRule.field_names()}
+        ClaimRule.objects.update_or_create(
+            instance=instance,
+            claim_type_uuid=catalogue_class.uuid,
+            defaults={"user_key": catalogue_class.user_key, **values},
+        )
