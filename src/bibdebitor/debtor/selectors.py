@@ -13,7 +13,10 @@ from bibdebitor.debtor.models import (
     CreditEntry,
     DebtorClaim,
     DigitalPostExemption,
+    Document,
+    DocumentKind,
     EntryKind,
+    Instance,
     Liability,
 )
 from bibdebitor.domain.classification import is_substitute_cpr
@@ -76,3 +79,40 @@ def debtor_on(liability: Liability, day: dt.date) -> Debtor:
     exempt = DigitalPostExemption.objects.filter(cpr=liability.cpr).exists()
     channel = channel_for(is_company=False, has_gln=False, is_minor=is_minor, exempt=exempt)
     return Debtor(False, is_minor, is_substitute_cpr(liability.cpr), channel)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvoice:
+    invoice: Document
+    open_ore: int
+    pay_by: dt.date  # the latest deadline given (the invoice's, or its last reminder's)
+    claims: tuple[DebtorClaim, ...]
+
+
+def accounts_of(instance: Instance, cpr: str) -> list[Account]:
+    """The accounts a CPR number is liable for now (a later liability change moves them)."""
+    candidates = Account.objects.filter(instance=instance, liabilities__cpr=cpr).distinct()
+    return [a for a in candidates if liable_party(a).cpr == cpr]
+
+
+def open_invoices_of(instance: Instance, cpr: str) -> list[OpenInvoice]:
+    accounts = accounts_of(instance, cpr)
+    invoices = Document.objects.filter(
+        account__in=accounts, kind=DocumentKind.INVOICE
+    ).select_related("instance")
+    claims = DebtorClaim.objects.filter(invoice_line__invoice__in=invoices)
+    balances = open_balances(claims)
+    gone = handed_over_claims(claims)
+    rows: list[OpenInvoice] = []
+    for invoice in invoices.order_by("issued_on", "id"):
+        mine = tuple(
+            c
+            for c in claims.filter(invoice_line__invoice=invoice).order_by("founded_on", "id")
+            if balances.get(c.pk, 0) > 0 and c.pk not in gone
+        )
+        if not mine:
+            continue
+        letters = [invoice, *invoice.follow_ups.filter(kind=DocumentKind.REMINDER)]
+        pay_by = max(letter.deadline for letter in letters)
+        rows.append(OpenInvoice(invoice, sum(balances[c.pk] for c in mine), pay_by, mine))
+    return rows

@@ -1,9 +1,24 @@
 from django.contrib import admin
 from django.urls import path
 
-from bibdebitor.debtor import views
+from bibdebitor.debtor import portal, staff, views
 
 urlpatterns = [
     path("sf1590/DebitorRegistreringAfsend/1", views.registration, name="sf1590-registration"),
+    path("betalingsoverblik/<uuid:instance_uuid>/", portal.overview, name="portal-overview"),
+    path("betalingsoverblik/<uuid:instance_uuid>/log-ind/", portal.sign_in, name="portal-sign-in"),
+    path("betalingsoverblik/<uuid:instance_uuid>/log-ud/", portal.sign_out, name="portal-sign-out"),
+    path(
+        "betalingsoverblik/<uuid:instance_uuid>/betal/<int:invoice_id>/",
+        portal.pay,
+        name="portal-pay",
+    ),
+    path("sagsbehandler/<uuid:instance_uuid>/", staff.instance_overview, name="staff-overview"),
+    path("sagsbehandler/<uuid:instance_uuid>/bankfil/", staff.bank_file, name="staff-bank-file"),
+    path(
+        "sagsbehandler/<uuid:instance_uuid>/fordring/<str:claim_id>/",
+        staff.claim_detail,
+        name="staff-claim",
+    ),
     path("admin/", admin.site.urls),
 ]

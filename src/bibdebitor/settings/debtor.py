@@ -1,6 +1,8 @@
 """The reference debtor system: its own process, its own database, no tables shared with the
 library side. ``BIBDEBITOR_DEBTOR_DATABASE_URL`` selects PostgreSQL (default: SQLite)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
 
@@ -14,3 +16,6 @@ DATABASES = {"default": database("debtor.sqlite3", "BIBDEBITOR_DEBTOR_DATABASE_U
 DATA_UPLOAD_MAX_MEMORY_SIZE = None
 SESSION_COOKIE_NAME = "debtor_sessionid"
 CSRF_COOKIE_NAME = "debtor_csrftoken"
+
+# The MitID simulator of the payment portal accepts any valid CPR number with this code.
+BIBDEBITOR_MITID_CODE = os.environ.get("BIBDEBITOR_MITID_CODE", "123456")

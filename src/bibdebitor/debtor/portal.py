@@ -1,0 +1,120 @@
+"""The citizen's payment portal in the style of "Mit Betalingsoverblik", for vendor profiles
+that have one (KMD Opus, Fujitsu Prisme 2015). Login is a MitID simulator; card and MobilePay
+are simulated acquirers (a declined card is ``4000 0000 0000 0002``). The CPR number lives in
+the server-side session only, never in a URL."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bibdebitor.debtor.forms import CardForm, MitIdForm
+from bibdebitor.debtor.models import Document, Instance, PaymentChannel
+from bibdebitor.debtor.payments import PaymentError, record_payment
+from bibdebitor.debtor.selectors import open_invoices_of
+from bibdebitor.domain.money import format_kroner
+
+DECLINED_CARD = "4000000000000002"
+SESSION_KEY = "portal_cpr"
+
+
+def _instance_with_portal(instance_uuid: uuid.UUID) -> Instance:
+    instance = get_object_or_404(Instance, instance_uuid=instance_uuid)
+    if not instance.profile.has_portal:
+        raise Http404(_("This municipality's debtor system has no payment portal."))
+    return instance
+
+
+def _citizen(request: HttpRequest, instance: Instance) -> str | None:
+    signed_in = request.session.get(SESSION_KEY)
+    if signed_in and signed_in.get("instance") == str(instance.instance_uuid):
+        return signed_in["cpr"]
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
+    instance = _instance_with_portal(instance_uuid)
+    form = MitIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if constant_time_compare(form.cleaned_data["code"], settings.BIBDEBITOR_MITID_CODE):
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = {
+                "instance": str(instance.instance_uuid),
+                "cpr": form.cleaned_data["cpr"],
+            }
+            return redirect("portal-overview", instance_uuid=instance_uuid)
+        form.add_error("code", _("MitID did not accept the code."))
+    return render(request, "debtor/portal_sign_in.html", {"instance": instance, "form": form})
+
+
+@require_http_methods(["POST"])
+def sign_out(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    return redirect("portal-sign-in", instance_uuid=instance_uuid)
+
+
+@require_http_methods(["GET"])
+def overview(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
+    instance = _instance_with_portal(instance_uuid)
+    cpr = _citizen(request, instance)
+    if cpr is None:
+        return redirect("portal-sign-in", instance_uuid=instance_uuid)
+    invoices = open_invoices_of(instance, cpr)
+    total = sum(row.open_ore for row in invoices)
+    context = {"instance": instance, "invoices": invoices, "total": total}
+    return render(request, "debtor/portal_overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, instance_uuid: uuid.UUID, invoice_id: int) -> HttpResponse:
+    instance = _instance_with_portal(instance_uuid)
+    cpr = _citizen(request, instance)
+    if cpr is None:
+        return redirect("portal-sign-in", instance_uuid=instance_uuid)
+    rows = {row.invoice.pk: row for row in open_invoices_of(instance, cpr)}
+    row = rows.get(invoice_id)
+    if row is None:
+        raise Http404(_("The invoice is not among your open invoices."))
+    form = CardForm(
+        request.POST or None, initial={"amount": format_kroner(row.open_ore, unit=False)}
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["card_number"] == DECLINED_CARD:
+            form.add_error("card_number", _("The card was declined. No money was taken."))
+        else:
+            return _book(request, instance, row.invoice, form)
+    return render(
+        request, "debtor/portal_pay.html", {"instance": instance, "row": row, "form": form}
+    )
+
+
+def _book(request: HttpRequest, instance: Instance, invoice: Document, form: CardForm):
+    channel = PaymentChannel(form.cleaned_data["method"])
+    try:
+        booking = record_payment(
+            instance,
+            channel=channel,
+            reference=f"{channel}-{uuid.uuid4()}",  # the simulated acquirer's transaction id
+            amount_ore=form.cleaned_data["amount"],
+            invoice=invoice,
+        )
+    except PaymentError as error:
+        messages.error(request, _(error.message))
+        return redirect("portal-overview", instance_uuid=instance.instance_uuid)
+    text = _("Thank you. %(amount)s has been received.") % {
+        "amount": format_kroner(booking.payment.amount_ore)
+    }
+    if booking.credit_ore:
+        text += " " + _("%(credit)s is kept as a credit for your next invoice.") % {
+            "credit": format_kroner(booking.credit_ore)
+        }
+    messages.success(request, text)
+    return redirect("portal-overview", instance_uuid=instance.instance_uuid)
