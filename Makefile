@@ -21,10 +21,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite on SQLite, then every database test again on a throw-away PostgreSQL cluster.
+# Both sides' suites on SQLite, then every database test again on a throw-away PostgreSQL
+# cluster (the debtor system's own tests run with its own settings).
+DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
+
 test: lint
 	$(BIN)/pytest
-	scripts/with-postgres $(BIN)/pytest -m django_db
+	$(DEBTOR_TESTS)
+	scripts/with-postgres sh -c '$(BIN)/pytest -m django_db && \
+	    BIBDEBITOR_DEBTOR_DATABASE_URL="$$DATABASE_URL" $(DEBTOR_TESTS) -m django_db'
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

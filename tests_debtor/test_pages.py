@@ -3,6 +3,7 @@ client: CSRF on, sessions real, the CPR number never in a URL or a page."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -116,8 +117,6 @@ def test_staff_import_a_bank_file_and_write_off(debtor):
     invoice = Document.objects.get(kind=DocumentKind.INVOICE)
     client = staff_client()
     upload = reverse("staff-bank-file", kwargs={"instance_uuid": debtor.instance.instance_uuid})
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     data = f"dato;beløb;kodelinje;reference\n02-03-2026;30,00;{invoice.code_line};X1\n"
     response = client.post(
         upload, {"file": SimpleUploadedFile("bank.csv", data.encode())}, follow=True
