@@ -128,7 +128,8 @@ def test_bank_file_matches_on_the_code_line(debtor):
 def test_bank_file_with_wrong_columns_is_refused_whole(debtor):
     report = import_bank_file(debtor.instance, b"date,amount\n2026-01-01,10\n")
     assert report.booked == 0
-    assert report.errors and "Kolonnerne" in report.errors[0][1]
+    assert report.errors
+    assert "Kolonnerne" in report.errors[0][1]
 
 
 def test_staff_write_off_reaches_the_library(debtor):
