@@ -1,0 +1,56 @@
+"""What both sides' SOAP endpoints share: bearer-token lookup, the size cap, safe decoding,
+and SOAP faults (``Client`` for the caller's mistakes, each with a code)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse
+
+from bibdebitor.protocol.codec import CONTENT_TYPE, SoapFault, decode_request, encode_fault
+from bibdebitor.protocol.messages import Header, SystemRef
+from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError
+
+
+def fault(status: int, code: str, text: str, role: str = "Client") -> HttpResponse:
+    body = encode_fault(SoapFault(role, code, text))
+    return HttpResponse(body, status=status, content_type=CONTENT_TYPE)
+
+
+def bearer_digest(request: HttpRequest) -> str | None:
+    """SHA-256 of the bearer token (tokens are stored hashed), or None without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unknown_caller() -> HttpResponse:
+    return fault(401, "ukendt_afsender", "Kalderen er ikke godkendt.")
+
+
+def decode(request: HttpRequest, expected: type) -> object | HttpResponse:
+    """The decoded message of the ``expected`` type, or the fault to answer with."""
+    if int(request.headers.get("Content-Length") or 0) > MAX_MESSAGE_BYTES:
+        return fault(413, "xml_too_large", "Beskeden er større end tilladt.")
+    try:
+        message = decode_request(request.body)
+    except ProtocolError as error:
+        return fault(500, error.code, str(error))
+    if not isinstance(message, expected):
+        return fault(500, "forkert_service", "Beskeden hører til en anden service.")
+    return message
+
+
+def wrong_route(header: Header, sender: SystemRef | None, receiver: SystemRef | None):
+    """A fault if the routing header does not name the expected sender and receiver."""
+    expected_receiver = receiver.it_system_instance if receiver else None
+    if header.receiver.it_system_instance != expected_receiver:
+        return fault(500, "forkert_modtager", "Modtageren i hovedoplysningerne er forkert.")
+    if sender is None or header.sender.it_system_instance != sender.it_system_instance:
+        return fault(500, "forkert_afsender", "Afsenderen i hovedoplysningerne er forkert.")
+    return None
+
+
+def answer(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type=CONTENT_TYPE)
