@@ -37,7 +37,7 @@ from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET,
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 ADULT_CPR = "1505751007"
-CHILD_CPR = "0102154005"  # born 2015
+CHILD_CPR = "0102154002"  # born 2015, passes modulus 11
 
 
 def class_ref(facet: str, key: str) -> ClassRef:

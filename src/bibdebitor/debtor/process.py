@@ -45,6 +45,7 @@ class DebtorProcess:
     vendor: str = "kmd_opus"
     port: int = 0
     process: subprocess.Popen | None = None
+    env_extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -55,12 +56,17 @@ class DebtorProcess:
         }
         env["BIBDEBITOR_DATA_DIR"] = str(self.data_dir)
         env["BIBDEBITOR_LOG_LEVEL"] = "WARNING"
+        env.update(self.env_extra)
         return env
 
-    def manage(self, *args: str) -> None:
-        subprocess.run(  # noqa: S603
-            [*DEBTOR_CLI, *args], env=self.env, check=True, capture_output=True
+    def manage(self, *args: str) -> str:
+        """Run a management command of the debtor system; its output (raises on failure)."""
+        done = subprocess.run(  # noqa: S603
+            [*DEBTOR_CLI, *args], env=self.env, capture_output=True, text=True
         )
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr.strip()[-2000:]}")
+        return done.stdout
 
     def set_up(self, *extra: str) -> None:
         self.manage(
@@ -75,9 +81,9 @@ class DebtorProcess:
             *extra,
         )
 
-    def start(self) -> DebtorProcess:
+    def start(self, *setup: str) -> DebtorProcess:
         self.manage("migrate", "--noinput")
-        self.set_up()
+        self.set_up(*setup)
         self.port = free_port()
         self.process = subprocess.Popen(  # noqa: S603
             [*DEBTOR_CLI, "serve", f"--addr=127.0.0.1:{self.port}"],
@@ -93,8 +99,12 @@ class DebtorProcess:
             self.process.wait(10)
 
     @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/sf1590/DebitorRegistreringAfsend/1"
+        return f"{self.base_url}/sf1590/DebitorRegistreringAfsend/1"
 
     def query(self, sql: str, *params: object) -> list[tuple]:
         connection = sqlite3.connect(self.data_dir / "debtor.sqlite3", timeout=20)

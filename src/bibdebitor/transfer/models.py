@@ -141,7 +141,12 @@ class ErrorTask(AppendOnlyModel):
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="error_tasks"
     )
-    message = models.ForeignKey(OutboxMessage, on_delete=models.PROTECT, related_name="tasks")
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    inbox_message = models.ForeignKey(
+        "InboxMessage", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
     code = models.CharField(_("error code"), max_length=40)
     text = models.CharField(_("explanation"), max_length=300)
     transaction_id = models.UUIDField(_("transaction id"))
@@ -187,3 +192,68 @@ class IntegrationActivation(AppendOnlyModel):
         verbose_name = _("integration switch")
         verbose_name_plural = _("integration switches")
         ordering = ["-id"]
+
+
+class CoverageCredential(models.Model):
+    """The token with which the agency's debtor system calls our coverage service (stored
+    hashed)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="coverage_tokens")
+    token_sha256 = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coverage service token")
+        verbose_name_plural = _("coverage service tokens")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboxMessage(AppendOnlyModel):
+    """A coverage call as received, stored before anything is applied: nothing received is
+    lost, even if applying it fails."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="inbox")
+    transaction_id = models.UUIDField(_("transaction id"), unique=True)
+    registration_count = models.PositiveIntegerField(_("registrations"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    request_gz = models.BinaryField(_("request"))
+
+    class Meta:
+        verbose_name = _("received coverage call")
+        verbose_name_plural = _("received coverage calls")
+
+    def __str__(self) -> str:
+        return str(self.transaction_id)
+
+
+class InboxReceipt(AppendOnlyModel):
+    """The receipt given once the call was applied (exactly once); a resend gets it again."""
+
+    message = models.OneToOneField(InboxMessage, on_delete=models.PROTECT, related_name="receipt")
+    receipt = models.BinaryField(_("receipt"))
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coverage receipt")
+        verbose_name_plural = _("coverage receipts")
+
+
+class AppliedRegistration(AppendOnlyModel):
+    """Each registration applied (or refused), so one resent in another call is not applied
+    twice."""
+
+    registration_id = models.UUIDField(_("registration id"), unique=True)
+    message = models.ForeignKey(InboxMessage, on_delete=models.PROTECT)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    amount_ore = models.BigIntegerField(_("amount (øre)"), null=True)
+    accepted = models.BooleanField(_("accepted"))
+    code = models.CharField(_("error code"), max_length=40, blank=True)
+    text = models.CharField(_("error text"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("applied coverage")
+        verbose_name_plural = _("applied coverage")

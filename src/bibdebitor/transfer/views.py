@@ -1,0 +1,46 @@
+"""The library's coverage service (DækningAfskrivningRegistreringAfsend). Only the agency's
+own debtor system instance, by its token and routing header, may post."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bibdebitor import soapviews
+from bibdebitor.protocol.messages import CoverageRequest, SystemRef
+from bibdebitor.transfer.inbox import ApplyFailed, receive_coverage
+from bibdebitor.transfer.models import CoverageCredential
+
+
+@csrf_exempt  # a machine endpoint: the caller is authenticated by its token, not a session
+@require_POST
+def coverage(request: HttpRequest) -> HttpResponse:
+    digest = soapviews.bearer_digest(request)
+    credential = (
+        CoverageCredential.objects.select_related("agency").filter(token_sha256=digest).first()
+        if digest
+        else None
+    )
+    if credential is None:
+        return soapviews.unknown_caller()
+    message = soapviews.decode(request, CoverageRequest)
+    if isinstance(message, HttpResponse):
+        return message
+    agency = credential.agency
+    debtor = agency.debtor_instance_uuid
+    library = agency.sender_instance_uuid
+    refused = soapviews.wrong_route(
+        message.header,
+        sender=SystemRef(agency.organisation_uuid, debtor) if debtor else None,
+        receiver=SystemRef(agency.organisation_uuid, library) if library else None,
+    )
+    if refused is not None:
+        return refused
+    try:
+        receipt = receive_coverage(agency, message, request.body)
+    except ApplyFailed:
+        return soapviews.fault(
+            500, "midlertidig_fejl", "Kaldet er modtaget men ikke bogført; send igen.", "Server"
+        )
+    return soapviews.answer(receipt)
