@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext, override
 
 from bibdebitor.debtor import clock, coverage
 from bibdebitor.debtor.models import (
@@ -39,6 +38,7 @@ from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.money import AmountError, parse_kroner
 from bibdebitor.domain.payment_codes import PaymentCodeError, parse_code_line
 from bibdebitor.protocol.messages import CoverageKind
+from bibdebitor.texts import in_danish
 
 
 class PaymentError(DomainError):
@@ -246,7 +246,7 @@ def import_bank_file(instance: Instance, data: bytes) -> BankImport:
         try:
             _book_bank_line(instance, row, report)
         except (DateError, AmountError, PaymentCodeError, PaymentError) as error:
-            report.errors.append((number, _danish(error)))
+            report.errors.append((number, in_danish(error)))
     return report
 
 
@@ -280,8 +280,3 @@ def _book_bank_line(instance: Instance, row: dict[str, str], report: BankImport)
     else:
         report.booked += 1
         report.amount_ore += amount
-
-
-def _danish(error: DomainError) -> str:
-    with override("da"):
-        return gettext(error.message)

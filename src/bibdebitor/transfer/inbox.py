@@ -33,6 +33,7 @@ from bibdebitor.protocol.messages import (
     Outcome,
     Service,
 )
+from bibdebitor.texts import in_danish
 from bibdebitor.transfer.models import AppliedRegistration, ErrorTask, InboxMessage, InboxReceipt
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ def _apply_one(registration: CoverageRegistration, claim: Claim | None) -> _Outc
             append_events([event], actor="debitorsystem")
     except JournalError as error:
         outcome.code = "KAN_IKKE_BOGFOERES"
-        outcome.text = REFUSALS["KAN_IKKE_BOGFOERES"].format(reason=error.code)
+        outcome.text = REFUSALS["KAN_IKKE_BOGFOERES"].format(reason=in_danish(error))
         return outcome
     if kind is EventKind.COVERED and registration.amount_ore > open_before:
         outcome.code = OVERPAYMENT
