@@ -15,7 +15,7 @@ from bibdebitor.transfer.models import Delivery, ErrorTask, MessageState, Outbox
 
 from .conftest import adults, claim_for, configure, sender_for, switch_on, unfinished
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def work(sender, errors):
