@@ -6,6 +6,7 @@ import hashlib
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -211,4 +212,10 @@ def test_a_failure_while_applying_keeps_the_call_for_the_resend(library, claim, 
     assert not InboxReceipt.objects.exists()
     monkeypatch.undo()
     assert post(body).status_code == 200
+    assert claim_state(claim).covered == 10_000
+
+
+def test_the_integration_command_registers_the_debtors_token(library, claim):
+    call_command("integration", f"--agency={library.agency_id}", "coverage-token", "--token=nyt")
+    send(request_for(library, registration(claim_id(claim))), token="nyt")
     assert claim_state(claim).covered == 10_000

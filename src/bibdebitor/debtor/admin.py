@@ -1,23 +1,34 @@
+"""Admin for the debtor system's staff. Configuration (instances, mapping, rules, Digital
+Post exemptions) is edited here; journals, letters, payments and the coverage outbox are
+read-only: money is booked through the services (staff pages, bank files, portal)."""
+
 from django.contrib import admin
 
 from bibdebitor.debtor.models import (
     Account,
+    ClaimRule,
+    CoverageMessage,
     DebtorClaim,
+    DigitalPostExemption,
+    Document,
     InboundTransaction,
     Instance,
     MappingEntry,
+    Payment,
     SenderSystem,
+    SortimentSubscription,
 )
+from bibdebitor.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Instance)
 class InstanceAdmin(admin.ModelAdmin):
-    list_display = ["name", "vendor", "instance_uuid"]
+    list_display = ["name", "vendor", "coverage_mode", "instance_uuid"]
 
 
 @admin.register(SenderSystem)
 class SenderSystemAdmin(admin.ModelAdmin):
-    list_display = ["name", "instance", "it_system_uuid"]
+    list_display = ["name", "instance", "it_system_uuid", "coverage_url"]
     exclude = ["token_sha256"]
 
 
@@ -27,19 +38,67 @@ class MappingEntryAdmin(admin.ModelAdmin):
     list_filter = ["instance"]
 
 
+@admin.register(ClaimRule)
+class ClaimRuleAdmin(admin.ModelAdmin):
+    """Saving runs the model's ``clean``, which refuses unlawful rules (domain.collection)."""
+
+    list_display = [
+        "user_key",
+        "instance",
+        "invoice_threshold_ore",
+        "payment_deadline_days",
+        "reminder_fee_ore",
+        "max_reminders",
+        "hand_over",
+    ]
+    list_filter = ["instance"]
+
+
+@admin.register(SortimentSubscription)
+class SortimentSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["sortiment_uuid", "instance", "subscribed_at"]
+
+
+@admin.register(DigitalPostExemption)
+class DigitalPostExemptionAdmin(admin.ModelAdmin):
+    list_display = ["__str__"]
+
+
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    list_display = ["reference", "payment_type", "created_at"]
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "payment_type", "manual", "created_at"]
+    list_filter = ["manual", "instance"]
     search_fields = ["reference"]
 
 
 @admin.register(DebtorClaim)
-class DebtorClaimAdmin(admin.ModelAdmin):
-    list_display = ["claim_id", "payment_type", "amount_ore", "due_date"]
+class DebtorClaimAdmin(ReadOnlyAdmin):
+    list_display = ["claim_id", "origin", "payment_type", "amount_ore", "due_date"]
+    list_filter = ["origin"]
     search_fields = ["claim_id"]
 
 
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "account", "channel", "issued_on", "deadline", "amount_ore"]
+    list_filter = ["kind", "channel"]
+    date_hierarchy = "issued_on"
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "channel", "amount_ore", "received_on", "account"]
+    list_filter = ["channel"]
+    search_fields = ["reference"]
+
+
+@admin.register(CoverageMessage)
+class CoverageMessageAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "amount_ore", "state", "attempts", "available_at", "refusal"]
+    list_filter = ["state", "kind"]
+
+
 @admin.register(InboundTransaction)
-class InboundTransactionAdmin(admin.ModelAdmin):
+class InboundTransactionAdmin(ReadOnlyAdmin):
     list_display = ["transaction_id", "sender", "event_count", "received_at"]
     exclude = ["request_gz", "receipt"]

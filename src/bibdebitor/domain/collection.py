@@ -195,8 +195,8 @@ def hand_over_blockers(
         HandOverBlocker.SRB_NOT_PASSED: today > facts.last_timely_payment_date,
         HandOverBlocker.REMINDERS_NOT_DONE: len(facts.reminders) >= rule.max_reminders,
         HandOverBlocker.NO_NOTICE: facts.notice_on is not None,
-        HandOverBlocker.NOTICE_PERIOD: facts.notice_on is not None
-        and today >= facts.notice_on + dt.timedelta(days=rule.notice_days),
+        HandOverBlocker.NOTICE_PERIOD: facts.notice_on is None  # (then NO_NOTICE says it)
+        or today >= facts.notice_on + dt.timedelta(days=rule.notice_days),
         HandOverBlocker.BELOW_MINIMUM: facts.open_ore >= rule.hand_over_minimum_ore,
         HandOverBlocker.MINOR: not facts.liable_is_minor,
         HandOverBlocker.SUBSTITUTE_CPR: not facts.liable_has_substitute_cpr,

@@ -3,8 +3,6 @@ The full task workflow belongs to the back-office."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,24 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.admin import actor
+from bibdebitor.readonly_admin import ReadOnlyAdmin
 from bibdebitor.transfer.models import (
     Delivery,
     ErrorTask,
+    InboxMessage,
     IntegrationActivation,
     OutboxMessage,
 )
 from bibdebitor.transfer.tasks import retry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ErrorTask)
@@ -69,3 +58,10 @@ class DeliveryAdmin(ReadOnlyAdmin):
 @admin.register(IntegrationActivation)
 class IntegrationActivationAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "agency", "active", "cutoff_date", "preview_code", "actor"]
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "agency", "transaction_id", "registration_count"]
+    list_filter = ["agency"]
+    exclude = ["request_gz"]

@@ -1,7 +1,10 @@
-"""``bibdebitor integration --agency ID status|activate|deactivate``: switch the debtor
-integration on (with a cut-off date and the code of its dry run) or off."""
+"""``bibdebitor integration --agency ID status|activate|deactivate|coverage-token``: switch
+the debtor integration on (with a cut-off date and the code of its dry run) or off, and let
+the agency's debtor system call the coverage service with a token (stored hashed)."""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
@@ -10,7 +13,7 @@ from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency
 from bibdebitor.transfer.activation import activate, deactivate, missing_settings
-from bibdebitor.transfer.models import MessageState, OutboxMessage
+from bibdebitor.transfer.models import CoverageCredential, MessageState, OutboxMessage
 from bibdebitor.transfer.tasks import open_tasks
 
 
@@ -26,6 +29,9 @@ class Command(BaseCommand):
         on.add_argument("--cutoff", required=True, help="YYYY-MM-DD or DD-MM-YYYY")
         on.add_argument("--code", required=True, help="the code printed by cutover-preview")
         actions.add_parser("deactivate")
+        token = actions.add_parser("coverage-token")
+        token.add_argument("--token", required=True, help="the debtor system's bearer token")
+        token.add_argument("--name", default="debitorsystem")
 
     def handle(self, *args: object, agency: str, action: str, actor: str, **o: object) -> None:
         try:
@@ -47,6 +53,11 @@ class Command(BaseCommand):
             elif action == "deactivate":
                 deactivate(target, actor=actor)
                 self.stdout.write(gettext("Switched off."))
+            elif action == "coverage-token":
+                CoverageCredential.objects.update_or_create(
+                    token_sha256=hashlib.sha256(str(o["token"]).encode()).hexdigest(),
+                    defaults={"agency": target, "name": str(o["name"])[:200]},
+                )
         except DomainError as error:
             raise CommandError(gettext(error.message)) from None
         self._status(target)
