@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from bibdebitor.protocol.codec import CONTENT_TYPE, SoapFault, decode_request, encode_fault
@@ -23,6 +24,12 @@ def bearer_digest(request: HttpRequest) -> str | None:
     if scheme.lower() != "bearer" or not token:
         return None
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def caller(request: HttpRequest, credentials: QuerySet):
+    """The credential row whose ``token_sha256`` matches the bearer token, or None."""
+    digest = bearer_digest(request)
+    return credentials.filter(token_sha256=digest).first() if digest else None
 
 
 def unknown_caller() -> HttpResponse:

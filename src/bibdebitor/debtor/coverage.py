@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import threading
 import uuid
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -182,13 +181,8 @@ class CoverageReporter:
                 instance=recipient.instance,
                 transaction_id=transaction_id,
                 started_at=started,
-                duration_ms=answer.elapsed_ms,
                 message_count=len(batch),
-                http_status=answer.http_status,
-                outcome=answer.outcome.value,
-                error=answer.error,
-                request_gz=zlib.compress(body),
-                response_gz=zlib.compress(answer.body) if answer.body is not None else None,
+                **answer.archive(body),
             )
             if answer.outcome is CallOutcome.TRANSIENT:
                 log.warning("coverage %s put back (%s)", transaction_id, answer.error)

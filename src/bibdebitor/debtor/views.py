@@ -16,12 +16,7 @@ from bibdebitor.protocol.messages import RegistrationRequest, SystemRef
 @csrf_exempt  # a machine endpoint: the caller is authenticated by its token, not a session
 @require_POST
 def registration(request: HttpRequest) -> HttpResponse:
-    digest = soapviews.bearer_digest(request)
-    sender = (
-        SenderSystem.objects.select_related("instance").filter(token_sha256=digest).first()
-        if digest
-        else None
-    )
+    sender = soapviews.caller(request, SenderSystem.objects.select_related("instance"))
     if sender is None:
         return soapviews.unknown_caller()
     message = soapviews.decode(request, RegistrationRequest)

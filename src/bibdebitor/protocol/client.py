@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,6 +41,17 @@ class Answer:
     receipt: BusinessReceipt | None = None
     fault: SoapFault | None = None
     error: str = ""
+
+    def archive(self, request_body: bytes) -> dict[str, object]:
+        """The fields both sides' call archives keep (bodies zlib-compressed)."""
+        return {
+            "duration_ms": self.elapsed_ms,
+            "http_status": self.http_status,
+            "outcome": self.outcome.value,
+            "error": self.error,
+            "request_gz": zlib.compress(request_body),
+            "response_gz": zlib.compress(self.body) if self.body is not None else None,
+        }
 
 
 def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random):

@@ -22,7 +22,6 @@ import os
 import socket
 import threading
 import uuid
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -179,13 +178,8 @@ class Sender:
             service=Service.REGISTRATION.value,
             worker=self.name,
             started_at=started,
-            duration_ms=answer.elapsed_ms,
             message_count=len(batch.messages),
-            http_status=answer.http_status,
-            outcome=answer.outcome.value,
-            error=answer.error,
-            request_gz=zlib.compress(body),
-            response_gz=zlib.compress(answer.body) if answer.body is not None else None,
+            **answer.archive(body),
         )
         if answer.outcome is CallOutcome.TRANSIENT:
             log.warning(

@@ -16,12 +16,7 @@ from bibdebitor.transfer.models import CoverageCredential
 @csrf_exempt  # a machine endpoint: the caller is authenticated by its token, not a session
 @require_POST
 def coverage(request: HttpRequest) -> HttpResponse:
-    digest = soapviews.bearer_digest(request)
-    credential = (
-        CoverageCredential.objects.select_related("agency").filter(token_sha256=digest).first()
-        if digest
-        else None
-    )
+    credential = soapviews.caller(request, CoverageCredential.objects.select_related("agency"))
     if credential is None:
         return soapviews.unknown_caller()
     message = soapviews.decode(request, CoverageRequest)
