@@ -48,6 +48,7 @@ def class_ref(facet: str, key: str) -> ClassRef:
 class Debtor:
     instance: Instance
     sender: SenderSystem
+    token: str = ""
     claims: int = 0
     references: dict[str, str] = field(default_factory=dict)
 
@@ -108,17 +109,18 @@ def make_instance(vendor: str = "kmd_opus", **fields) -> Debtor:
         vendor=vendor,
         **fields,
     )
+    token = uuid.uuid4().hex
     sender = SenderSystem.objects.create(
         instance=instance,
         it_system_uuid=uuid.uuid4(),
-        token_sha256=hashlib.sha256(uuid.uuid4().bytes).hexdigest(),
+        token_sha256=hashlib.sha256(token.encode()).hexdigest(),
         name="FBS",
         coverage_url="http://127.0.0.1:9/none",
     )
     subscribe(instance)
     map_sortiment(instance)
     set_default_rules(instance)
-    return Debtor(instance, sender)
+    return Debtor(instance, sender, token)
 
 
 @pytest.fixture

@@ -3,13 +3,14 @@ the receiver."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bibdebitor import soapviews
 from bibdebitor.debtor.models import SenderSystem
 from bibdebitor.debtor.receiver import receive_registration
+from bibdebitor.debtor.statement import MAX_PAGE, statement
 from bibdebitor.protocol.messages import RegistrationRequest, SystemRef
 
 
@@ -31,3 +32,21 @@ def registration(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     return soapviews.answer(receive_registration(instance, sender, message, request.body))
+
+
+@require_GET
+def claim_statement(request: HttpRequest) -> HttpResponse:
+    """``GET /sf1590/FordringOversigt/1?efter=0&antal=10000``: the calling library system's
+    claims as the debtor system holds them (JSON), for reconciliation."""
+    sender = soapviews.caller(request, SenderSystem.objects.all())
+    if sender is None:
+        return JsonResponse({"fejl": "ukendt_afsender"}, status=401)
+    try:
+        after = int(request.GET.get("efter", "0"))
+        limit = int(request.GET.get("antal", str(MAX_PAGE)))
+    except ValueError:
+        return JsonResponse({"fejl": "efter og antal skal være heltal"}, status=400)
+    if after < 0 or not 0 < limit <= MAX_PAGE:
+        return JsonResponse({"fejl": f"antal skal være 1 til {MAX_PAGE}"}, status=400)
+    lines, cursor = statement(sender, after, limit)
+    return JsonResponse({"fordringer": [line.as_dict() for line in lines], "naeste": cursor})
