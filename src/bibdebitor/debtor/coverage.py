@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import httpx
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from bibdebitor.debtor import clock
@@ -254,9 +253,3 @@ def request_for(
             for m in messages
         ),
     )
-
-
-def waiting_count(instance: Instance) -> int:
-    return CoverageMessage.objects.filter(
-        Q(state=QueueState.PENDING) | Q(state=QueueState.LEASED), instance=instance
-    ).count()

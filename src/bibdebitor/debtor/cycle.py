@@ -151,12 +151,11 @@ class _DayRun:
         )
         if not invoices:
             return 0, 0
-        follow_ups: dict[int, list[Document]] = defaultdict(list)
-        for document in Document.objects.filter(
-            invoice__in=[i.pk for i in invoices], kind=DocumentKind.REMINDER
-        ).order_by("id"):
-            follow_ups[document.invoice_id].append(document)
         invoice_ids = [i.pk for i in invoices]
+        follow_ups: dict[int, list[Document]] = defaultdict(list)
+        reminders = Document.objects.filter(invoice__in=invoice_ids, kind=DocumentKind.REMINDER)
+        for document in reminders.order_by("id"):
+            follow_ups[document.invoice_id].append(document)
         lines = InvoiceLine.objects.filter(invoice__in=invoice_ids).select_related("claim")
         claims: dict[int, list[DebtorClaim]] = defaultdict(list)
         for line in lines:

@@ -67,10 +67,9 @@ class Instance(models.Model):
     def profile(self) -> VendorRules:
         return VENDOR_RULES[self.vendor]
 
-    def accepts_substitute_cpr(self) -> bool:
-        return self.profile.accepts_substitute_cpr or (
-            self.profile.manual_queue_available and self.manual_queue
-        )
+    @property
+    def uses_manual_queue(self) -> bool:
+        return self.profile.manual_queue_available and self.manual_queue
 
     def clean(self) -> None:
         if self.manual_queue and not self.profile.manual_queue_available:

@@ -332,7 +332,7 @@ class _Registry:
         if is_substitute_cpr(party.cpr):
             if self.rules.accepts_substitute_cpr:
                 return False
-            if self.instance.accepts_substitute_cpr():
+            if self.instance.uses_manual_queue:
                 return True
             raise Refused("ERSTATNINGSCPR_AFVIST")
         if self.rules.requires_modulus11 and not passes_modulus11(party.cpr):

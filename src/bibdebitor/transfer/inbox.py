@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bibdebitor.domain.claims import EventKind, JournalError, fold
+from bibdebitor.domain.claims import EventKind, JournalError
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency, Claim
-from bibdebitor.ledger.services import NewEvent, append_events, journals
+from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import (
     BusinessReceipt,
@@ -146,7 +146,6 @@ def _apply_one(registration: CoverageRegistration, claim: Claim | None) -> _Outc
         outcome.code, outcome.text = "BELOEB_MANGLER", REFUSALS["BELOEB_MANGLER"]
         return outcome
     kind = LEDGER_EVENT[registration.kind]
-    open_before = fold(journals([claim.pk])[claim.pk]).open
     event = NewEvent(
         claim.pk,
         kind,
@@ -156,14 +155,15 @@ def _apply_one(registration: CoverageRegistration, claim: Claim | None) -> _Outc
     )
     try:
         with transaction.atomic():
-            append_events([event], actor="debitorsystem")
+            (row,) = append_events([event], actor="debitorsystem")
     except JournalError as error:
         outcome.code = "KAN_IKKE_BOGFOERES"
         outcome.text = REFUSALS["KAN_IKKE_BOGFOERES"].format(reason=in_danish(error))
         return outcome
-    if kind is EventKind.COVERED and registration.amount_ore > open_before:
+    applied = -row.delta_ore  # a payment lowers the open balance by at most what was open
+    if kind is EventKind.COVERED and registration.amount_ore > applied:
         outcome.code = OVERPAYMENT
-        excess = format_kroner(registration.amount_ore - open_before)
+        excess = format_kroner(registration.amount_ore - applied)
         outcome.text = f"Dækningen oversteg restbeløbet med {excess}; det står som tilgodehavende."
     return outcome
 
