@@ -21,6 +21,13 @@ from bibdebitor.ledger.models import ClaimEvent, DebtorVendor, PatronBlockEvent
 from bibdebitor.ledger.selectors import claim_state
 from bibdebitor.ledger.services import register_patron
 from bibdebitor.transfer.models import CoverageCredential, InboxMessage
+from tests.e2e.debtor_side import (
+    CREDITOR,
+    bank_file,
+    invoice_of,
+    point_coverage_at,
+    report_coverage,
+)
 from tests.transfer.conftest import claim_for, configure, drain, sender_for, switch_on
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -28,7 +35,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 VENDORS = ["kmd_opus", "prisme_2015", "prisme_2009", "eg_os"]
 PORTAL = {"kmd_opus", "prisme_2015"}
 STRICT_CPR = {"prisme_2015", "prisme_2009"}
-CREDITOR = "87654321"
 MITID_CODE = "123456"
 STAFF_PASSWORD = "Ærø-test-1234"  # a throw-away test user on a throw-away database
 
@@ -44,33 +50,9 @@ def vendor_debtor(request, tmp_path_factory):
     debtor.stop()
 
 
-def point_coverage_at(debtor, url: str) -> None:
-    debtor.set_up(
-        f"--leave-unmapped={ClaimType.REPLACEMENT_UNACKNOWLEDGED}",
-        f"--coverage-url={url}/sf1590/DaekningAfskrivningRegistreringAfsend/1",
-        f"--coverage-token={debtor.coverage_token}",
-        "--coverage-mode=immediate",
-        f"--creditor={CREDITOR}",
-    )
-
-
-def report_coverage(debtor) -> str:
-    return debtor.manage("coverage-worker", "--once")
-
-
 def blocked(patron) -> bool:
     latest = PatronBlockEvent.objects.filter(patron=patron).order_by("-id").first()
     return bool(latest and latest.blocked)
-
-
-def invoice_of(debtor, claim_id: str) -> int:
-    """The invoice that collects a claim (by the library's claim id)."""
-    (row,) = debtor.query(
-        "SELECT l.invoice_id FROM debtor_invoiceline l "
-        "JOIN debtor_debtorclaim c ON c.id = l.claim_id WHERE c.claim_id = ?",
-        claim_id,
-    )
-    return row[0]
 
 
 def letters(debtor, claim_id: str, kind: str) -> int:
@@ -141,7 +123,9 @@ def test_a_year_in_the_life_of_a_municipality(vendor_debtor, live_server, agency
         token_sha256=hashlib.sha256(debtor.coverage_token.encode()).hexdigest(),
         name=f"{vendor} debitorsystem",
     )
-    point_coverage_at(debtor, live_server.url)
+    point_coverage_at(
+        debtor, live_server.url, f"--leave-unmapped={ClaimType.REPLACEMENT_UNACKNOWLEDGED}"
+    )
 
     def person(number: str, cpr: str = "", birth: dt.date | None = None):
         return register_patron(
@@ -225,13 +209,3 @@ def test_a_year_in_the_life_of_a_municipality(vendor_debtor, live_server, agency
     covered = ClaimEvent.objects.filter(claim__agency=agency, kind=EventKind.COVERED)
     assert sorted(e.amount_ore for e in covered) == [8_000, 25_000]
     assert InboxMessage.objects.filter(agency=agency).exists()
-
-
-def bank_file(debtor, tmp_path, payments) -> None:
-    path = tmp_path / f"bank-{uuid.uuid4().hex}.csv"
-    rows = ["dato;beløb;kodelinje;reference"]
-    today = debtor.manage("clock").split()[-2]
-    for key, invoice, kroner in payments:
-        rows.append(f"{today};{kroner};{code_line(invoice, CREDITOR)};bank-{key}-{invoice}")
-    path.write_text("\n".join(rows), encoding="utf-8")
-    debtor.manage("bank-file", f"--instance={debtor.instance}", str(path))

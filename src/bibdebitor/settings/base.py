@@ -124,4 +124,6 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("BIBDEBITOR_LOG_LEVEL", "INFO")},
+    # One line per HTTP call is the archive's job (Delivery, CoverageDelivery), not the log's.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

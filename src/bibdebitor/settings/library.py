@@ -20,6 +20,10 @@ DATABASES = {"default": database("library.sqlite3")}
 BIBDEBITOR_SF1590_URL = os.environ.get(
     "BIBDEBITOR_SF1590_URL", "http://127.0.0.1:8001/sf1590/DebitorRegistreringAfsend/1"
 )
+# The debtor system's claim statement, read by reconciliation (same token as the route).
+BIBDEBITOR_SF1590_STATEMENT_URL = os.environ.get(
+    "BIBDEBITOR_SF1590_STATEMENT_URL", "http://127.0.0.1:8001/sf1590/FordringOversigt/1"
+)
 BIBDEBITOR_SF1590_TOKEN = os.environ.get("BIBDEBITOR_SF1590_TOKEN", "")
 BIBDEBITOR_TRANSFER_BATCH_SIZE = int(os.environ.get("BIBDEBITOR_TRANSFER_BATCH_SIZE", "500"))
 BIBDEBITOR_TRANSFER_RETRY_BASE = float(os.environ.get("BIBDEBITOR_TRANSFER_RETRY_BASE", "2"))

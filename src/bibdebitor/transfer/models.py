@@ -164,6 +164,7 @@ class ErrorTask(AppendOnlyModel):
 class Resolution(models.TextChoices):
     RETRIED = "retried", _("sent again")
     DISMISSED = "dismissed", _("closed without sending")
+    CANCELLED = "cancelled", _("claim cancelled")
 
 
 class ErrorTaskResolution(AppendOnlyModel):
@@ -257,3 +258,48 @@ class AppliedRegistration(AppendOnlyModel):
     class Meta:
         verbose_name = _("applied coverage")
         verbose_name_plural = _("applied coverage")
+
+
+class ReconciliationRun(AppendOnlyModel):
+    """One reconciliation of an agency's ledger against its debtor system's statement, written
+    once when it ends (a failed run is kept with its error)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="reconciliations")
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    actor = models.CharField(_("by"), max_length=150)
+    library_claims = models.PositiveIntegerField(_("claims in the ledger"), default=0)
+    debtor_claims = models.PositiveIntegerField(_("claims in the debtor system"), default=0)
+    discrepancy_count = models.PositiveIntegerField(_("discrepancies"), default=0)
+    totals = models.JSONField(_("totals"), default=list)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class Discrepancy(AppendOnlyModel):
+    """A claim on which the ledger and the debtor system disagree, with the likely cause."""
+
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.PROTECT, related_name="discrepancies"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True)
+    claim_ref = models.CharField(_("claim id"), max_length=64)
+    cause = models.CharField(_("likely cause"), max_length=30)
+    account_type = models.CharField(_("debtor account type"), max_length=50, blank=True)
+    claim_kind = models.CharField(_("claim type"), max_length=12, blank=True)
+    library_open_ore = models.BigIntegerField(_("open in the ledger (øre)"), null=True)
+    debtor_open_ore = models.BigIntegerField(_("open in the debtor system (øre)"), null=True)
+    library_state = models.CharField(_("state in the ledger"), max_length=20, blank=True)
+    debtor_state = models.CharField(_("state in the debtor system"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("discrepancy")
+        verbose_name_plural = _("discrepancies")
+        ordering = ["run", "id"]

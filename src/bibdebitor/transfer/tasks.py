@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import QuerySet
 
 from bibdebitor.domain.errors import DomainError, gettext_noop
+from bibdebitor.ledger.services import cancel
 from bibdebitor.transfer.models import ErrorTask, ErrorTaskResolution, MessageKind, Resolution
 from bibdebitor.transfer.outbox import enqueue_claims
 
@@ -33,9 +36,38 @@ def retry(task: ErrorTask, *, actor: str, note: str = "") -> int:
     return enqueue_claims(task.agency, [task.claim_id], actor=actor)
 
 
-def dismiss(task: ErrorTask, *, actor: str, note: str) -> ErrorTaskResolution:
-    """Close a task without sending again; a note says why."""
+def retry_many(tasks: Iterable[ErrorTask], *, actor: str) -> tuple[int, list[ErrorTask]]:
+    """Retry each task that can be retried; return how many were and those that could not."""
+    retried, refused = 0, []
+    for task in tasks:
+        try:
+            retry(task, actor=actor)
+        except DomainError:
+            refused.append(task)
+        else:
+            retried += 1
+    return retried, refused
+
+
+def _require_note(note: str) -> None:
     if not note.strip():
         raise DomainError("task_note_required", gettext_noop("Say why the task is closed."))
+
+
+def dismiss(task: ErrorTask, *, actor: str, note: str) -> ErrorTaskResolution:
+    """Close a task without sending again; a note says why."""
+    _require_note(note)
     with transaction.atomic():
         return _resolve(task, Resolution.DISMISSED, actor, note)
+
+
+def cancel_claim(task: ErrorTask, *, actor: str, note: str) -> ErrorTaskResolution:
+    """Close a task by cancelling its claim in the ledger (a handed-over claim is then
+    cancelled in the debtor system too, through the outbox)."""
+    _require_note(note)
+    if task.claim is None:
+        raise DomainError("task_without_claim", gettext_noop("The task concerns no claim."))
+    with transaction.atomic():
+        resolution = _resolve(task, Resolution.CANCELLED, actor, note)
+        cancel(task.claim, actor=actor, note=note)
+        return resolution

@@ -1,0 +1,57 @@
+"""Reports as files for the project group: CSV that Excel opens right, and XLSX with amounts
+as numbers. A report is a list of sections: (title, header, rows)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from bibdebitor.domain.money import format_kroner
+
+Cell = str | int | None
+Section = tuple[str, list[str], list[list["Cell | Ore"]]]
+
+
+class Ore(int):
+    """An amount in a row: CSV writes it as Danish kroner, XLSX as a number."""
+
+    def __str__(self) -> str:
+        return format_kroner(self, unit=False)
+
+
+def as_csv(title_row: Sequence[str], sections: list[Section]) -> bytes:
+    """One file, a blank line between sections, ``;`` and a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(title_row)
+    for title, header, rows in sections:
+        writer.writerow([])
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows([[str(v) if isinstance(v, Ore) else v for v in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_xlsx(sections: list[Section]) -> bytes:
+    """One sheet per section."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in sections:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([Decimal(v) / 100 if isinstance(v, Ore) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
+        for index, name in enumerate(header, start=1):
+            width = max([len(str(name)), *(len(str(r[index - 1])) for r in rows)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
