@@ -162,6 +162,27 @@ def test_unknown_claim_and_impossible_write_off_become_error_tasks(library, clai
     assert claim_state(claim).open == 30_000
 
 
+def test_one_impossible_registration_does_not_hold_back_the_rest_of_the_call(library, claim):
+    others = [
+        claim_for(patron, n, amount=20_000) for n, patron in enumerate(adults(library, 3, 10), 2)
+    ]
+    lines = send(
+        request_for(
+            library,
+            registration(claim_id(others[0]), amount=20_000),
+            registration(claim_id(claim), CoverageKind.WRITE_OFF, amount=40_000),
+            registration(claim_id(others[1]), amount=25_000),
+            registration(claim_id(others[2]), amount=5_000),
+        )
+    )
+    assert lines[claim_id(claim)].code == "KAN_IKKE_BOGFOERES"
+    assert [lines[claim_id(c)].outcome for c in others] == [Outcome.ACCEPTED] * 3
+    assert [claim_state(c).open for c in others] == [0, 0, 15_000]
+    assert claim_state(others[1]).credit == 5_000
+    codes = sorted(ErrorTask.objects.values_list("code", flat=True))
+    assert codes == ["KAN_IKKE_BOGFOERES", inbox.OVERPAYMENT]
+
+
 def test_write_off_and_down_regulation_are_journal_events(library, claim):
     send(
         request_for(

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind, JournalError
 from bibdebitor.domain.money import format_kroner
-from bibdebitor.ledger.models import Agency, Claim
+from bibdebitor.ledger.models import Agency, Claim, ClaimEvent
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import (
@@ -51,6 +51,7 @@ REFUSALS = {
     "KAN_IKKE_BOGFOERES": "Registreringen kan ikke bogføres på fordringen: {reason}",
 }
 OVERPAYMENT = "OVERDAEKNING"
+ACTOR = "debitorsystem"
 
 
 class ApplyFailed(Exception):
@@ -93,6 +94,7 @@ def _store(agency: Agency, request: CoverageRequest, raw: bytes) -> InboxMessage
 class _Outcome:
     registration: CoverageRegistration
     claim: Claim | None = None
+    event: NewEvent | None = None
     code: str = ""
     text: str = ""
 
@@ -107,16 +109,21 @@ def _apply(agency: Agency, message: InboxMessage, request: CoverageRequest) -> b
         a.registration_id: a for a in AppliedRegistration.objects.filter(registration_id__in=ids)
     }
     claims = _claims(agency, request.registrations)
-    lines: list[EventReceipt] = []
-    new: list[_Outcome] = []
+    new = [
+        _check(registration, claims.get(registration.claim_id))
+        for registration in request.registrations
+        if registration.registration_id not in earlier
+    ]
+    _book(new)
+    outcomes = {o.registration.registration_id: o for o in new}
+    lines = []
     for registration in request.registrations:
         seen = earlier.get(registration.registration_id)
         if seen is not None:
             lines.append(_line(registration, seen.accepted, seen.code, seen.text))
-            continue
-        outcome = _apply_one(registration, claims.get(registration.claim_id))
-        new.append(outcome)
-        lines.append(_line(registration, outcome.accepted, outcome.code, outcome.text))
+        else:
+            outcome = outcomes[registration.registration_id]
+            lines.append(_line(registration, outcome.accepted, outcome.code, outcome.text))
     _record(agency, message, request, new)
     return encode(
         BusinessReceipt(Service.COVERAGE, request.header.reply(timezone.now()), tuple(lines))
@@ -135,7 +142,8 @@ def _claims(agency: Agency, registrations) -> dict[str, Claim]:
     return {cid: by_number[n] for cid, n in numbers.items() if n in by_number}
 
 
-def _apply_one(registration: CoverageRegistration, claim: Claim | None) -> _Outcome:
+def _check(registration: CoverageRegistration, claim: Claim | None) -> _Outcome:
+    """What the registration will book, or why it cannot be booked at all."""
     outcome = _Outcome(registration, claim)
     if registration.kind is CoverageKind.ACCOUNT_CLOSED:
         return outcome
@@ -145,27 +153,49 @@ def _apply_one(registration: CoverageRegistration, claim: Claim | None) -> _Outc
     if not registration.amount_ore:
         outcome.code, outcome.text = "BELOEB_MANGLER", REFUSALS["BELOEB_MANGLER"]
         return outcome
-    kind = LEDGER_EVENT[registration.kind]
-    event = NewEvent(
+    outcome.event = NewEvent(
         claim.pk,
-        kind,
+        LEDGER_EVENT[registration.kind],
         registration.amount_ore,
         reference=str(registration.registration_id),
         note=registration.text[:200],
     )
+    return outcome
+
+
+def _book(outcomes: list[_Outcome]) -> None:
+    """Book every event in one go; if the ledger refuses one, book them one at a time so that
+    only the impossible ones are refused."""
+    bookable = [o for o in outcomes if o.event is not None]
     try:
         with transaction.atomic():
-            (row,) = append_events([event], actor="debitorsystem")
+            rows = append_events([o.event for o in bookable], actor=ACTOR)
+    except JournalError:
+        for outcome in bookable:
+            _book_one(outcome)
+        return
+    for outcome, row in zip(bookable, rows, strict=True):
+        _note_overpayment(outcome, row)
+
+
+def _book_one(outcome: _Outcome) -> None:
+    try:
+        with transaction.atomic():
+            (row,) = append_events([outcome.event], actor=ACTOR)
     except JournalError as error:
         outcome.code = "KAN_IKKE_BOGFOERES"
         outcome.text = REFUSALS["KAN_IKKE_BOGFOERES"].format(reason=in_danish(error))
-        return outcome
+        return
+    _note_overpayment(outcome, row)
+
+
+def _note_overpayment(outcome: _Outcome, row: ClaimEvent) -> None:
+    paid = outcome.registration.amount_ore or 0
     applied = -row.delta_ore  # a payment lowers the open balance by at most what was open
-    if kind is EventKind.COVERED and registration.amount_ore > applied:
+    if row.kind == EventKind.COVERED and paid > applied:
         outcome.code = OVERPAYMENT
-        excess = format_kroner(registration.amount_ore - applied)
+        excess = format_kroner(paid - applied)
         outcome.text = f"Dækningen oversteg restbeløbet med {excess}; det står som tilgodehavende."
-    return outcome
 
 
 def _line(registration: CoverageRegistration, accepted: bool, code: str, text: str):
