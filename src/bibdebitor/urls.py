@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import path
 
+from bibdebitor.citizen import api as citizen_api
+from bibdebitor.citizen import views as citizen_views
 from bibdebitor.ledger import views as ledger_views
 from bibdebitor.sortiment import views as sortiment_views
 from bibdebitor.transfer import staff as transfer_staff
@@ -19,5 +21,11 @@ urlpatterns = [
     path("opgaver/send-igen/", transfer_staff.task_bulk_retry, name="tasks-bulk-retry"),
     path("afstemning/", transfer_staff.reconciliation, name="reconciliation"),
     path("afstemning/koer/", transfer_staff.reconciliation_start, name="reconciliation-start"),
+    path("oauth/token", citizen_api.token, name="oauth-token"),
+    path("external/agencyid/patron/patronid/fees/v2", citizen_api.fees, name="fbs-fees"),
+    path("borger/<str:agency_id>/", citizen_views.fees_page, name="citizen-overview"),
+    path("borger/<str:agency_id>/log-ind/", citizen_views.sign_in, name="citizen-sign-in"),
+    path("borger/<str:agency_id>/log-ud/", citizen_views.sign_out, name="citizen-sign-out"),
+    path("borger/<str:agency_id>/betal/", citizen_views.pay, name="citizen-pay"),
     path("admin/", admin.site.urls),
 ]

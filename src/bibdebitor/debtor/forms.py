@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
 from bibdebitor.domain.money import AmountError, parse_kroner
+from bibdebitor.payment_simulator import PaymentMethodForm
 
 
 def _kroner(text: str) -> int:
@@ -33,30 +34,13 @@ class MitIdForm(forms.Form):
             raise forms.ValidationError(gettext(error.message)) from None
 
 
-class CardForm(forms.Form):
-    method = forms.ChoiceField(
-        label=_("Pay with"),
-        choices=[("card", _("Payment card")), ("mobilepay", "MobilePay")],
-        widget=forms.RadioSelect,
-    )
+class CardForm(PaymentMethodForm):
     amount = forms.CharField(label=_("Amount (kr.)"), max_length=20)
-    card_number = forms.CharField(label=_("Card number"), max_length=19, required=False)
-    phone = forms.CharField(label=_("Mobile number"), max_length=12, required=False)
+
+    field_order = ["method", "amount", "card_number", "phone"]
 
     def clean_amount(self) -> int:
         return _kroner(self.cleaned_data["amount"])
-
-    def clean(self) -> dict:
-        data = super().clean()
-        method = data.get("method")
-        card = (data.get("card_number") or "").replace(" ", "")
-        phone = (data.get("phone") or "").replace(" ", "")
-        if method == "card" and not (card.isdigit() and 13 <= len(card) <= 19):
-            self.add_error("card_number", gettext("Enter the card number (13 to 19 digits)."))
-        if method == "mobilepay" and not (phone.isdigit() and len(phone) == 8):
-            self.add_error("phone", gettext("Enter a Danish mobile number (8 digits)."))
-        data["card_number"], data["phone"] = card, phone
-        return data
 
 
 class BankFileForm(forms.Form):

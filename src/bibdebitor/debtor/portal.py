@@ -21,7 +21,6 @@ from bibdebitor.debtor.payments import PaymentError, record_payment
 from bibdebitor.debtor.selectors import open_invoices_of
 from bibdebitor.domain.money import format_kroner
 
-DECLINED_CARD = "4000000000000002"
 SESSION_KEY = "portal_cpr"
 
 
@@ -87,22 +86,22 @@ def pay(request: HttpRequest, instance_uuid: uuid.UUID, invoice_id: int) -> Http
         request.POST or None, initial={"amount": format_kroner(row.open_ore, unit=False)}
     )
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["card_number"] == DECLINED_CARD:
-            form.add_error("card_number", _("The card was declined. No money was taken."))
-        else:
-            return _book(request, instance, row.invoice, form)
+        transaction_id = form.authorise()
+        if transaction_id is not None:
+            return _book(request, instance, row.invoice, form, transaction_id)
     return render(
         request, "debtor/portal_pay.html", {"instance": instance, "row": row, "form": form}
     )
 
 
-def _book(request: HttpRequest, instance: Instance, invoice: Document, form: CardForm):
-    channel = PaymentChannel(form.cleaned_data["method"])
+def _book(
+    request: HttpRequest, instance: Instance, invoice: Document, form: CardForm, reference: str
+):
     try:
         booking = record_payment(
             instance,
-            channel=channel,
-            reference=f"{channel}-{uuid.uuid4()}",  # the simulated acquirer's transaction id
+            channel=PaymentChannel(form.cleaned_data["method"]),
+            reference=reference,
             amount_ore=form.cleaned_data["amount"],
             invoice=invoice,
         )

@@ -57,6 +57,11 @@ class Agency(models.Model):
     creditor_number = models.CharField(
         _("FI creditor number"), max_length=8, blank=True, help_text=_("8 digits, starts with 8")
     )
+    debtor_portal_url = models.URLField(
+        _("the debtor system's payment portal"),
+        blank=True,
+        help_text=_("Where citizens pay claims handed over (Mit Betalingsoverblik), if any"),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -91,6 +96,7 @@ class Patron(models.Model):
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    pin_hash = models.CharField(_("PIN (hashed)"), max_length=128, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

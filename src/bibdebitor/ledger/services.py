@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -97,6 +99,18 @@ def register_patron(
     )
     log.info("patron %s registered in agency %s", patron.pk, agency.agency_id)
     return patron
+
+
+def set_pin(patron: Patron, pin: str) -> None:
+    """The patron's PIN (4 digits, as on the library card), stored hashed."""
+    if not re.fullmatch(r"\d{4}", pin):
+        raise DomainError("pin_format", gettext_noop("A PIN is 4 digits."))
+    patron.pin_hash = make_password(pin)
+    patron.save(update_fields=["pin_hash"])
+
+
+def pin_matches(patron: Patron, pin: str) -> bool:
+    return bool(patron.pin_hash) and check_password(pin, patron.pin_hash)
 
 
 def assign_substitute_cpr(patron: Patron, gender: Gender | None) -> Patron:

@@ -10,6 +10,7 @@ INSTALLED_APPS = [
     "bibdebitor.ledger",
     "bibdebitor.sortiment",
     "bibdebitor.transfer",
+    "bibdebitor.citizen",
 ]
 
 ROOT_URLCONF = "bibdebitor.urls"

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from bibdebitor.domain.claims import EventKind, TransferStatus
+from bibdebitor.domain.claims import TransferStatus
 from bibdebitor.domain.reconciliation import DebtorView, LibraryView, Totals, compare
 from bibdebitor.ledger.models import Agency, ClaimEvent
+from bibdebitor.ledger.selectors import journal_summaries
 from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, http_client
 from bibdebitor.transfer.models import (
     DebtorAccount,
@@ -61,14 +61,6 @@ class LedgerClaim:
     view: LibraryView
 
 
-def _count(kind: str) -> Count:
-    return Count("id", filter=Q(kind=kind))
-
-
-def _sum(kind: str) -> Coalesce:
-    return Coalesce(Sum("amount_ore", filter=Q(kind=kind)), 0)
-
-
 def ledger_claims(agency: Agency) -> dict[int, LedgerClaim]:
     """Every claim the ledger ever handed over, by claim number."""
     outbox = {
@@ -84,60 +76,26 @@ def ledger_claims(agency: Agency) -> dict[int, LedgerClaim]:
         )
         .values_list("claim_id", "unsent", "delivered", "account_type")
     }
-    journals = (
-        ClaimEvent.objects.filter(claim__agency=agency)
-        .values("claim_id", "claim__claim_number", "claim__kind")
-        .annotate(
-            queued=_count(EventKind.QUEUED),
-            accepted=_count(EventKind.ACCEPTED),
-            rejected=_count(EventKind.REJECTED),
-            cancels=_count(EventKind.CANCELLED),
-            reopens=_count(EventKind.REOPENED),
-            open=Sum("delta_ore"),
-            covered=_sum(EventKind.COVERED),
-            reversed=_sum(EventKind.COVERAGE_REVERSED),
-            written_off=_sum(EventKind.WRITTEN_OFF),
-        )
-        .filter(queued__gt=0)
-        .values_list(
-            "claim_id",
-            "claim__claim_number",
-            "claim__kind",
-            "queued",
-            "accepted",
-            "rejected",
-            "cancels",
-            "reopens",
-            "open",
-            "covered",
-            "reversed",
-            "written_off",
-        )
+    summaries = journal_summaries(
+        ClaimEvent.objects.filter(claim__agency=agency),
+        "claim__claim_number",
+        "claim__kind",
+        transferred_only=True,
     )
     result = {}
-    for pk, number, kind, queued, accepted, rejected, cancels, reopens, *money in journals:
-        open_ore, covered, reversed_ore, written_off = money
-        unsent, delivered, account_type = outbox.get(pk, (0, 0, UNKNOWN))
+    for summary, number, kind in summaries:
+        unsent, delivered, account_type = outbox.get(summary.claim_id, (0, 0, UNKNOWN))
         view = LibraryView(
-            open=open_ore,
-            covered=covered - reversed_ore,
-            written_off=written_off,
-            cancelled=cancels > reopens,
-            transfer=_transfer_status(queued, accepted, rejected),
+            open=summary.open,
+            covered=summary.covered,
+            written_off=summary.written_off,
+            cancelled=summary.cancelled,
+            transfer=summary.transfer,
             delivered=delivered > 0,
             unsent=unsent > 0,
         )
-        result[number] = LedgerClaim(pk, kind, account_type, view)
+        result[number] = LedgerClaim(summary.claim_id, kind, account_type, view)
     return result
-
-
-def _transfer_status(queued: int, accepted: int, rejected: int) -> TransferStatus:
-    # Accepted is final; a refused claim is queued again only when staff retry it.
-    if accepted:
-        return TransferStatus.ACCEPTED
-    if rejected >= queued:
-        return TransferStatus.REJECTED
-    return TransferStatus.QUEUED
 
 
 def statement_lines(source: StatementSource, client: httpx.Client) -> Iterator[dict]:

@@ -1,0 +1,94 @@
+"""The FBS-compatible fees API (``../shared/specs/fbs-adapter.yaml``, ``getFeesV2``) and the
+OAuth 2.0 password grant its security definition names. As with the FBS CMS adapter, the
+path carries the literal words ``agencyid`` and ``patronid``: the bearer token says which
+agency and patron are meant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from bibdebitor import soapviews
+from bibdebitor.citizen.fees import api_fees
+from bibdebitor.citizen.models import AccessToken, ClientSystem
+from bibdebitor.citizen.patrons import find_patron
+from bibdebitor.ledger.services import pin_matches
+
+TOKEN_LIFETIME = dt.timedelta(hours=1)
+BOOLEANS = {"true": True, "false": False}
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _oauth_error(code: str, description: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": code, "error_description": description}, status=status)
+
+
+@csrf_exempt  # a machine endpoint: the client authenticates with its secret
+@require_POST
+def token(request: HttpRequest) -> HttpResponse:
+    """``POST /oauth/token`` (grant_type=password, client_id, client_secret, username =
+    library card number or CPR number, password = PIN)."""
+    data = request.POST
+    if data.get("grant_type") != "password":
+        return _oauth_error("unsupported_grant_type", "only grant_type=password", 400)
+    client = (
+        ClientSystem.objects.select_related("agency")
+        .filter(client_id=data.get("client_id", ""), active=True)
+        .first()
+    )
+    secret = _sha256(data.get("client_secret", ""))
+    if client is None or not hmac.compare_digest(client.secret_sha256, secret):
+        return _oauth_error("invalid_client", "unknown client or wrong secret", 401)
+    patron = find_patron(client.agency, data.get("username", ""))
+    if patron is None or not pin_matches(patron, data.get("password", "")):
+        return _oauth_error("invalid_grant", "unknown patron or wrong PIN", 400)
+    value = secrets.token_urlsafe(32)
+    AccessToken.objects.create(
+        token_sha256=_sha256(value),
+        client=client,
+        patron=patron,
+        expires_at=timezone.now() + TOKEN_LIFETIME,
+    )
+    return JsonResponse(
+        {
+            "access_token": value,
+            "token_type": "bearer",
+            "expires_in": int(TOKEN_LIFETIME.total_seconds()),
+        }
+    )
+
+
+def _patron_for(request: HttpRequest):
+    live = AccessToken.objects.select_related("patron__agency").filter(
+        expires_at__gt=timezone.now(), client__active=True
+    )
+    found = soapviews.caller(request, live)
+    return found.patron if found else None
+
+
+@require_GET
+def fees(request: HttpRequest) -> HttpResponse:
+    """``GET /external/agencyid/patron/patronid/fees/v2?includepaid=…&includenonpayable=…``"""
+    patron = _patron_for(request)
+    if patron is None:
+        return JsonResponse({"message": "client unauthorized"}, status=401)
+    flags = {}
+    for name in ("includepaid", "includenonpayable"):
+        value = BOOLEANS.get(request.GET.get(name, "").lower())
+        if value is None:
+            return JsonResponse({"message": f"{name} must be true or false"}, status=400)
+        flags[name] = value
+    found = api_fees(
+        patron, include_paid=flags["includepaid"], include_nonpayable=flags["includenonpayable"]
+    )
+    return JsonResponse(found, safe=False)

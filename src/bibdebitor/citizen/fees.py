@@ -1,0 +1,183 @@
+"""A citizen's fees as the library sees them: which are payable at the library (created
+before the cut-off date, never handed over) and which the municipality collects, for the
+citizen page and the FBS-compatible fees API. Paying at the library is a journal event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.errors import DomainError, gettext_noop
+from bibdebitor.ledger.models import (
+    Agency,
+    Claim,
+    ClaimEvent,
+    ClaimKind,
+    Guardian,
+    GuardianConsent,
+    Patron,
+)
+from bibdebitor.ledger.selectors import JournalSummary, guardian_on, journal_summaries
+from bibdebitor.ledger.services import NewEvent, append_events
+from bibdebitor.transfer.models import InboxMessage
+
+FEE_TYPES = {ClaimKind.LATE_FEE: "fee", ClaimKind.REPLACEMENT: "compensation"}
+DEFAULT_REASONS = {
+    ClaimKind.LATE_FEE: "Gebyr for overskredet lånetid",
+    ClaimKind.REPLACEMENT: "Erstatning for materiale",
+}
+MATERIAL_GROUP = {"name": "standard", "description": "Standard"}
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    claim: Claim
+    summary: JournalSummary
+
+    @property
+    def payable_at_library(self) -> bool:
+        return not self.summary.is_transferred
+
+    @property
+    def open_ore(self) -> int:
+        return self.summary.open
+
+    @property
+    def paid_on(self) -> dt.date | None:
+        """The date of the final payment, for a fee paid in full."""
+        if self.open_ore or not self.summary.covered or self.summary.last_covered_at is None:
+            return None
+        return self.summary.last_covered_at.date()
+
+
+def fees_of(patrons: Iterable[Patron]) -> list[Fee]:
+    """Every fee of these patrons that has not been cancelled, oldest first."""
+    ids = [p.pk for p in patrons]
+    summaries = {
+        summary.claim_id: summary
+        for (summary,) in journal_summaries(ClaimEvent.objects.filter(claim__patron_id__in=ids))
+    }
+    claims = (
+        Claim.objects.filter(patron_id__in=ids)
+        .select_related("patron")
+        .prefetch_related("materials")
+        .order_by("created_on", "claim_number")
+    )
+    return [Fee(c, summaries[c.pk]) for c in claims if not summaries[c.pk].cancelled]
+
+
+def fee_v2(fee: Fee) -> dict[str, object]:
+    """The FBS adapter's ``FeeV2``."""
+    claim = fee.claim
+    result: dict[str, object] = {
+        "feeId": claim.claim_number,
+        "type": FEE_TYPES[ClaimKind(claim.kind)],
+        "amount": (fee.open_ore or claim.amount_ore) / 100,
+        "creationDate": claim.created_on.isoformat(),
+        "dueDate": claim.due_date.isoformat(),
+        "reasonMessage": claim.reason or DEFAULT_REASONS[ClaimKind(claim.kind)],
+        "materials": [
+            {
+                "recordId": material.record_id,
+                "materialItemNumber": material.item_number,
+                "materialGroup": MATERIAL_GROUP,
+            }
+            for material in claim.materials.all()
+        ],
+        "payableByClient": fee.payable_at_library,
+    }
+    if fee.paid_on:
+        result["paidDate"] = fee.paid_on.isoformat()
+    return result
+
+
+def api_fees(patron: Patron, *, include_paid: bool, include_nonpayable: bool) -> list[dict]:
+    return [
+        fee_v2(fee)
+        for fee in fees_of([patron])
+        if (include_paid or fee.open_ore > 0) and (include_nonpayable or fee.payable_at_library)
+    ]
+
+
+def children_of(patron: Patron) -> list[Patron]:
+    """The minors for whom the patron, as a guardian, has been given financial liability."""
+    if not patron.cpr:
+        return []
+    guardians = Guardian.objects.filter(agency=patron.agency, cpr=patron.cpr)
+    ids = GuardianConsent.objects.filter(guardian__in=guardians).values("patron_id")
+    return list(Patron.objects.filter(pk__in=ids).exclude(pk=patron.pk).order_by("name"))
+
+
+@dataclass(slots=True)
+class Overview:
+    """What the citizen page shows: two groups with their totals."""
+
+    agency: Agency
+    on_site: list[Fee] = field(default_factory=list)
+    off_site: list[Fee] = field(default_factory=list)
+    last_coverage_at: dt.datetime | None = None
+
+    @property
+    def on_site_total(self) -> int:
+        return sum(f.open_ore for f in self.on_site)
+
+    @property
+    def off_site_total(self) -> int:
+        return sum(f.open_ore for f in self.off_site)
+
+    @property
+    def code_line(self) -> str:
+        """FI card 73 (no payment id; the payer writes the patron number as the message)."""
+        creditor = self.agency.creditor_number
+        return f"+73< +{creditor}<" if creditor else ""
+
+
+def overview(patron: Patron) -> Overview:
+    """The patron's open fees, and those of the children the patron is liable for."""
+    result = Overview(
+        patron.agency,
+        last_coverage_at=InboxMessage.objects.filter(agency=patron.agency)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first(),
+    )
+    children = children_of(patron)
+    for fee in fees_of([patron, *children]):
+        if fee.open_ore <= 0 or not _liable(patron, fee.claim):
+            continue
+        (result.on_site if fee.payable_at_library else result.off_site).append(fee)
+    return result
+
+
+def _liable(patron: Patron, claim: Claim) -> bool:
+    if claim.patron_id == patron.pk:
+        return True
+    guardian = guardian_on(claim.patron, claim.created_on)
+    return guardian is not None and guardian.cpr == patron.cpr
+
+
+class NotPayableHere(DomainError):
+    pass
+
+
+@transaction.atomic
+def pay_on_site(patron: Patron, claim_ids: Iterable[int], *, reference: str) -> int:
+    """Pay the chosen open fees payable at the library in full; returns the amount (øre).
+    Checked again under lock, so a fee handed over meanwhile is not taken here."""
+    wanted = set(claim_ids)
+    list(Claim.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+    payable = {fee.claim.pk: fee for fee in overview(patron).on_site}
+    if not wanted or not wanted <= payable.keys():
+        raise NotPayableHere(
+            "not_payable_here", gettext_noop("One of the fees can no longer be paid here.")
+        )
+    events = [
+        NewEvent(pk, EventKind.COVERED, payable[pk].open_ore, reference=reference)
+        for pk in sorted(wanted)
+    ]
+    append_events(events, actor=f"borger:{patron.patron_number}"[:150])
+    return sum(payable[pk].open_ore for pk in wanted)

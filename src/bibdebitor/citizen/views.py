@@ -1,0 +1,103 @@
+"""The citizen page (Danish, works without JavaScript): sign in with library card or CPR
+number and PIN, see what is payable at the library and what the municipality collects, and
+pay the former by card or MobilePay (simulated)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bibdebitor.citizen.fees import NotPayableHere, overview, pay_on_site
+from bibdebitor.citizen.forms import PayForm, SignInForm
+from bibdebitor.citizen.patrons import find_patron
+from bibdebitor.domain.money import format_kroner
+from bibdebitor.ledger.models import Agency, Patron
+from bibdebitor.ledger.services import pin_matches
+
+SESSION_KEY = "citizen_patron"
+
+
+def _agency(agency_id: str) -> Agency:
+    return get_object_or_404(Agency, agency_id=agency_id)
+
+
+def _signed_in(request: HttpRequest, agency: Agency) -> Patron | None:
+    patron_id = request.session.get(SESSION_KEY)
+    if patron_id is None:
+        return None
+    return Patron.objects.select_related("agency").filter(pk=patron_id, agency=agency).first()
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patron = find_patron(agency, form.cleaned_data["username"])
+        if patron is not None and pin_matches(patron, form.cleaned_data["pin"]):
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = patron.pk
+            return redirect("citizen-overview", agency_id=agency.agency_id)
+        messages.error(request, _("Wrong library card number, CPR number or PIN."))
+        form = SignInForm()  # never show the number typed back
+    return render(request, "citizen/sign_in.html", {"agency": agency, "form": form})
+
+
+@require_POST
+def sign_out(request: HttpRequest, agency_id: str) -> HttpResponse:
+    request.session.flush()
+    return redirect("citizen-sign-in", agency_id=agency_id)
+
+
+@require_http_methods(["GET"])
+def fees_page(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    patron = _signed_in(request, agency)
+    if patron is None:
+        return redirect("citizen-sign-in", agency_id=agency.agency_id)
+    return render(
+        request,
+        "citizen/overview.html",
+        {"agency": agency, "patron": patron, "overview": overview(patron)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    patron = _signed_in(request, agency)
+    if patron is None:
+        return redirect("citizen-sign-in", agency_id=agency.agency_id)
+    on_site = overview(patron).on_site
+    if not on_site:
+        return redirect("citizen-overview", agency_id=agency.agency_id)
+    choices = [
+        (f.claim.pk, f"{f.claim.reason or f.claim.get_kind_display()}: {format_kroner(f.open_ore)}")
+        for f in on_site
+    ]
+    form = PayForm(
+        request.POST or None,
+        choices=choices,
+        initial={"fees": [pk for pk, _label in choices], "method": "card"},
+    )
+    if request.method == "POST" and form.is_valid():
+        reference = form.authorise()
+        if reference is not None:
+            try:
+                paid = pay_on_site(patron, form.cleaned_data["fees"], reference=reference)
+            except NotPayableHere as error:
+                messages.error(request, _(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. %(amount)s has been paid.") % {"amount": format_kroner(paid)},
+                )
+            return redirect("citizen-overview", agency_id=agency.agency_id)
+    return render(
+        request,
+        "citizen/pay.html",
+        {"agency": agency, "patron": patron, "form": form, "fees": on_site},
+    )

@@ -1,0 +1,97 @@
+"""The FBS-compatible fees API: the OAuth password grant, the payable split around the
+cut-off date, and the answers checked against the FBS adapter spec as it is (schemathesis)."""
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, settings
+
+from .conftest import CLIENT_ID, CLIENT_SECRET, CPR, PIN
+
+pytestmark = pytest.mark.django_db
+
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "fbs-adapter.yaml"
+FEES = "/external/agencyid/patron/patronid/fees/v2"
+
+
+def get_token(username=CPR, pin=PIN, secret=CLIENT_SECRET, grant="password"):
+    return Client().post(
+        reverse("oauth-token"),
+        {
+            "grant_type": grant,
+            "client_id": CLIENT_ID,
+            "client_secret": secret,
+            "username": username,
+            "password": pin,
+        },
+    )
+
+
+def fees(token, paid="false", nonpayable="false"):
+    response = Client().get(
+        FEES,
+        {"includepaid": paid, "includenonpayable": nonpayable},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200, response.content
+    return {fee["feeId"]: fee for fee in response.json()}
+
+
+def test_the_token_needs_the_client_secret_and_the_patrons_pin(citizen):
+    assert get_token(secret="forkert-hemmelighed").status_code == 401
+    assert get_token(pin="0000").json()["error"] == "invalid_grant"
+    assert get_token(grant="client_credentials").status_code == 400
+    by_card = get_token(username="3001")
+    assert by_card.status_code == 200
+    assert by_card.json()["token_type"] == "bearer"
+    assert CPR not in by_card.content.decode()
+
+
+def test_fees_need_a_valid_token_and_both_flags(citizen):
+    assert (
+        Client().get(FEES, {"includepaid": "false", "includenonpayable": "false"}).status_code
+        == 401
+    )
+    token = get_token().json()["access_token"]
+    missing = Client().get(FEES, {"includepaid": "true"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert missing.status_code == 400
+    assert "includenonpayable" in missing.json()["message"]
+
+
+def test_payable_only_before_the_cut_off_date(citizen):
+    token = get_token().json()["access_token"]
+    payable = fees(token)
+    assert sorted(payable) == [1, 4]  # open, created before the cut-off date
+    assert payable[4]["type"] == "compensation"
+    assert payable[4]["amount"] == 125.5
+    assert payable[1]["materials"][0]["recordId"] == "00000001"
+    everything = fees(token, paid="true", nonpayable="true")
+    assert sorted(everything) == [1, 2, 4, 5, 6]  # the cancelled claim is no fee
+    assert [everything[n]["payableByClient"] for n in (1, 2, 4, 5, 6)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert everything[2]["paidDate"]
+    assert "paidDate" not in everything[1]
+
+
+schema = schemathesis.openapi.from_path(SPEC).include(path=FEES)
+
+
+@pytest.fixture
+def bearer(citizen):
+    return get_token().json()["access_token"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@schema.parametrize()
+# One patron's data and token serve every generated request: nothing a request does changes it.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_the_answers_conform_to_the_fbs_adapter_spec(case, live_server, bearer):
+    case.call_and_validate(base_url=live_server.url, headers={"Authorization": f"Bearer {bearer}"})
