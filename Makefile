@@ -22,10 +22,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Both sides' suites on SQLite, then every database test again on a throw-away PostgreSQL
-# cluster (the debtor system's own tests run with its own settings).
+# cluster (the debtor system's own tests run with its own settings). Browser tests drive
+# Debian's chromium, installed by scripts/ensure-chromium when missing.
 DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
 
 test: lint
+	scripts/ensure-chromium >/dev/null
 	$(BIN)/pytest
 	$(DEBTOR_TESTS)
 	scripts/with-postgres sh -c '$(BIN)/pytest -m django_db && \
