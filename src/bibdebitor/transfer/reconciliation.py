@@ -10,6 +10,8 @@ discrepancies are written once, at the end.
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -98,7 +100,7 @@ def ledger_claims(agency: Agency) -> dict[int, LedgerClaim]:
     return result
 
 
-def statement_lines(source: StatementSource, client: httpx.Client) -> Iterator[dict]:
+def statement_pages(source: StatementSource, client: httpx.Client) -> Iterator[list[dict]]:
     """The debtor system's statement, page by page, as it arrives."""
     cursor = 0
     headers = {"Authorization": f"Bearer {source.token}"}
@@ -120,7 +122,34 @@ def statement_lines(source: StatementSource, client: httpx.Client) -> Iterator[d
             raise StatementUnavailable("the statement is not the expected JSON") from None
         if not lines:
             return
-        yield from lines
+        yield lines
+
+
+_DONE = object()
+
+
+def in_background(pages: Iterator[list[dict]], depth: int = 8) -> Iterator[list[dict]]:
+    """Read pages in a thread (it waits on the debtor system, not on this process) so that
+    the ledger can be read meanwhile; errors are raised here, in order."""
+    found: queue.Queue = queue.Queue(maxsize=depth)
+
+    def fetch() -> None:
+        try:
+            for page in pages:
+                found.put(page)
+        except Exception as error:  # handed over to the reading side, never lost
+            found.put(error)
+        found.put(_DONE)
+
+    threading.Thread(target=fetch, name="statement-reader", daemon=True).start()
+    return _drain(found)
+
+
+def _drain(found: queue.Queue) -> Iterator[list[dict]]:
+    while (item := found.get()) is not _DONE:
+        if isinstance(item, Exception):
+            raise item
+        yield item
 
 
 def _debtor_view(line: dict) -> DebtorView:
@@ -223,9 +252,11 @@ def reconcile(
     own_client = client is None
     client = client or http_client(5.0, source.read_timeout)
     try:
+        pages = in_background(statement_pages(source, client))
         comparison = _Comparison(agency)
-        for line in statement_lines(source, client):
-            comparison.line(line)
+        for page in pages:
+            for line in page:
+                comparison.line(line)
         comparison.remaining()
     except StatementUnavailable as error:
         return ReconciliationRun.objects.create(
