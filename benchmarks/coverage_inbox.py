@@ -10,14 +10,13 @@ SQLite in a temporary directory, or PostgreSQL when DATABASE_URL is set.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import os
-import platform
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from report import publish
 
 
 def main() -> None:
@@ -114,14 +113,8 @@ def main() -> None:
         "calls": args.calls,
         "seconds_per_call": [round(s, 2) for s in seconds],
         "registrations_per_second": round(args.registrations / best),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}",
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    for name, value in figures.items():
-        print(f"{name:26} {value}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(figures, indent=2))
+    publish(figures, args.json)
     if covered != total:
         raise SystemExit(f"{covered} of {total} payments applied")
 

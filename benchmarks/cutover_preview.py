@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report import publish
 
 
 def main() -> None:
@@ -71,15 +71,8 @@ def main() -> None:
         "claims_per_second": round(args.claims / best),
         "moving": result.moving_total.count,
         "blocked": result.blocked_total.count,
-        "machine": (
-            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        ),
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    for key, value in figures.items():
-        print(f"{key:>22}: {value}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    publish(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -29,6 +27,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+from report import publish
 
 LIBRARY_CLI = [sys.executable, "-c", "from bibdebitor.cli import main; main()"]
 COVERAGE_PATH = "/sf1590/DaekningAfskrivningRegistreringAfsend/1"
@@ -106,14 +105,8 @@ def main() -> None:
         "p50_seconds": round(statistics.median(latencies), 3),
         "p95_seconds": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
         "max_seconds": round(latencies[-1], 3),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}",
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    for name, value in figures.items():
-        print(f"{name:30} {value}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(figures, indent=2))
+    publish(figures, args.json)
 
 
 def _cprs(count: int) -> list[str]:

@@ -14,16 +14,15 @@ SQLite, or PostgreSQL when DATABASE_URL is set.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from report import publish
 
 BATCH = 5_000
 PER_PATRON = 4
@@ -87,14 +86,8 @@ def main() -> None:
         "claims_per_second": round(args.claims / seconds),
         "discrepancies_injected": expected,
         "discrepancies_found": causes,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}",
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    for name, value in figures.items():
-        print(f"{name:24} {value}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(figures, indent=2))
+    publish(figures, args.json)
     if run.error or causes != expected:
         sys.exit(f"reconciliation did not find exactly the injected faults: {run.error}")
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report import publish
 
 WORKER = [sys.executable, "-c", "from bibdebitor.cli import main; main()", "worker", "--once"]
 
@@ -96,14 +96,8 @@ def main() -> None:
         "enqueue_claims_per_second": round(handed_over / enqueue_seconds),
         "delivery_seconds": round(deliver_seconds, 2),
         "delivery_claims_per_second": round(handed_over / deliver_seconds),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
     }
-    for name, value in figures.items():
-        print(f"{name:28} {value}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(figures, indent=2))
+    publish(figures, args.json)
     if received != handed_over or left:
         sys.exit("not every claim arrived")
 

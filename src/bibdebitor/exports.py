@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -55,3 +56,18 @@ def as_xlsx(sections: list[Section]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(content: bytes, filename: str) -> HttpResponse:
+    """A report file as a download; the content type follows the file name's extension."""
+    return HttpResponse(
+        content,
+        content_type=CONTENT_TYPES[filename.rpartition(".")[2]],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

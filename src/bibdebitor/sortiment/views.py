@@ -3,14 +3,12 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bibdebitor.exports import download
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
 from bibdebitor.sortiment.forms import PreviewForm
 
-EXPORTS = {
-    "csv": (as_csv, "text/csv; charset=utf-8"),
-    "xlsx": (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+EXPORTS = {"csv": as_csv, "xlsx": as_xlsx}
 
 
 @staff_member_required
@@ -23,13 +21,8 @@ def cutover_preview(request: HttpRequest) -> HttpResponse:
     result = preview(form.cleaned_data["agency"], form.cleaned_data["cutoff"])
     export = EXPORTS.get(request.GET.get("format", ""))
     if export:
-        render_file, content_type = export
         name = f"skaeringsdato-{result.agency_id}-{result.cutoff}.{request.GET['format']}"
-        return HttpResponse(
-            render_file(result),
-            content_type=content_type,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return download(export(result), name)
     return render(
         request,
         "sortiment/preview.html",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bibdebitor.domain.errors import DomainError
+from bibdebitor.exports import download
 from bibdebitor.ledger.admin import actor
 from bibdebitor.transfer import reports, tasks
 from bibdebitor.transfer.forms import (
@@ -29,10 +30,7 @@ from bibdebitor.transfer.models import ErrorTask, ReconciliationRun
 from bibdebitor.transfer.reconciliation import reconcile
 
 PAGE_SIZE = 50
-EXPORTS = {
-    "csv": (reports.as_csv, "text/csv; charset=utf-8"),
-    "xlsx": (reports.as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+EXPORTS = {"csv": reports.as_csv, "xlsx": reports.as_xlsx}
 
 
 def _filtered_tasks(form: TaskFilterForm) -> QuerySet[ErrorTask]:
@@ -126,12 +124,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     run = run or runs.first()
     export = EXPORTS.get(request.GET.get("format", ""))
     if run and export and not run.error:
-        render_file, content_type = export
-        name = f"afstemning-{agency.agency_id}-{run.pk}.{request.GET['format']}"
-        return HttpResponse(
-            render_file(run),
-            content_type=content_type,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        return download(
+            export(run), f"afstemning-{agency.agency_id}-{run.pk}.{request.GET['format']}"
         )
     return render(
         request,
