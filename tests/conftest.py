@@ -41,10 +41,12 @@ def minor(agency):
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db, live_server):
     """Debian's chromium, headless, driven by Playwright (``scripts/ensure-chromium`` installs
-    it; no browser is ever downloaded)."""
+    it; no browser is ever downloaded). Started after the test database is set up and stopped
+    before it is flushed: Playwright's sync API runs an event loop in this thread, and the
+    database's set-up and tear-down must not happen under it."""
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("BIBDEBITOR_CHROMIUM", "/usr/bin/chromium")

@@ -54,6 +54,13 @@ def test_both_groups_with_totals_and_texts_that_follow_the_cut_off(citizen, agen
     assert "Der er endnu ikke kommet nogen melding" in page
     assert CPR not in page
 
+    # A vendor without a portal: the invoice comes by Digital Post or post.
+    agency.debtor_vendor = "eg_os"
+    agency.save()
+    _client, page = signed_in(agency)
+    assert "betalingsoverblik.example.dk" not in page
+    assert "Du får en regning i Digital Post" in page
+
     # Moving the cut-off date changes the texts with no hand editing.
     agency.cutoff_date = days_ago(5)
     agency.save()

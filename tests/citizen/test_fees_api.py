@@ -1,19 +1,14 @@
-"""The FBS-compatible fees API: the OAuth password grant, the payable split around the
-cut-off date, and the answers checked against the FBS adapter spec as it is (schemathesis)."""
-
-from pathlib import Path
+"""The FBS-compatible fees API: the OAuth password grant and the payable split around the
+cut-off date."""
 
 import pytest
-import schemathesis
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, settings
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, CPR, PIN
 
 pytestmark = pytest.mark.django_db
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "fbs-adapter.yaml"
 FEES = "/external/agencyid/patron/patronid/fees/v2"
 
 
@@ -79,19 +74,3 @@ def test_payable_only_before_the_cut_off_date(citizen):
     ]
     assert everything[2]["paidDate"]
     assert "paidDate" not in everything[1]
-
-
-schema = schemathesis.openapi.from_path(SPEC).include(path=FEES)
-
-
-@pytest.fixture
-def bearer(citizen):
-    return get_token().json()["access_token"]
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@schema.parametrize()
-# One patron's data and token serve every generated request: nothing a request does changes it.
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
-def test_the_answers_conform_to_the_fbs_adapter_spec(case, live_server, bearer):
-    case.call_and_validate(base_url=live_server.url, headers={"Authorization": f"Bearer {bearer}"})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.classification import VENDOR_RULES
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.models import (
     Agency,
@@ -128,6 +129,12 @@ class Overview:
     @property
     def off_site_total(self) -> int:
         return sum(f.open_ore for f in self.off_site)
+
+    @property
+    def portal_url(self) -> str:
+        """The debtor system's payment portal, where the vendor has one."""
+        rules = VENDOR_RULES.get(self.agency.debtor_vendor)
+        return self.agency.debtor_portal_url if rules and rules.has_portal else ""
 
     @property
     def code_line(self) -> str:
