@@ -10,12 +10,11 @@ SQLite in a temporary directory, or PostgreSQL when DATABASE_URL is set.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from harness import library_django
 from report import publish
 
 
@@ -25,13 +24,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3)
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/coverage_inbox.json"))
     args = parser.parse_args()
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", tempfile.mkdtemp(prefix="bibdebitor-inbox-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
-    os.environ["BIBDEBITOR_LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    library_django("bibdebitor-inbox-")
     from django.db import connection
     from django.utils import timezone
 
@@ -45,7 +38,6 @@ def main() -> None:
     )
     from bibdebitor.transfer.inbox import receive_coverage
 
-    call_command("migrate", verbosity=0)
     agency = Agency.objects.create(
         agency_id="INBOX", name="Indbakke Kommune", cvr="29189129", municipality_code="999"
     )

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from harness import library_django
 from report import publish
 
 
@@ -28,19 +27,13 @@ def main() -> None:
         "--json", type=Path, default=Path("benchmarks/results/cutover_preview.json")
     )
     args = parser.parse_args()
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", tempfile.mkdtemp(prefix="bibdebitor-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    library_django("bibdebitor-bench-")
     from django.db import connection
 
     from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
     from bibdebitor.ledger.models import Agency, DebtorVendor
     from bibdebitor.sortiment.cutover import preview
 
-    call_command("migrate", verbosity=0)
     agency = Agency.objects.create(
         agency_id="BENCH",
         name="Benchmark Kommune",

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
-import os
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
 import httpx
+from harness import library_django
 from report import publish
 
 LIBRARY_CLI = [sys.executable, "-c", "from bibdebitor.cli import main; main()"]
@@ -42,19 +40,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/fees_api.json"))
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bibdebitor-fees-"))
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
-    os.environ["BIBDEBITOR_LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    library_django("bibdebitor-fees-")
     from django.db import connection
 
     from bibdebitor.debtor.process import free_port, wait_for_port
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     tokens = _seed(args.claims, args.tokens)
     seed_seconds = time.perf_counter() - started
@@ -122,6 +112,7 @@ def _seed(claims: int, token_count: int) -> list[str]:
     from django.utils import timezone
 
     from bibdebitor.citizen.models import AccessToken, ClientSystem
+    from bibdebitor.credentials import digest
     from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Patron
 
     agency = Agency.objects.create(
@@ -168,7 +159,7 @@ def _seed(claims: int, token_count: int) -> list[str]:
     tokens = [uuid.uuid4().hex for _ in range(min(token_count, patron_count))]
     AccessToken.objects.bulk_create(
         AccessToken(
-            token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+            token_sha256=digest(token),
             client=website,
             patron=patrons[i * (patron_count // len(tokens))],
             expires_at=now + dt.timedelta(hours=2),

@@ -21,12 +21,12 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import httpx
+from harness import library_django, wired_agency
 from report import publish
 
 LIBRARY_CLI = [sys.executable, "-c", "from bibdebitor.cli import main; main()"]
@@ -43,18 +43,10 @@ def main() -> None:
         "--json", type=Path, default=Path("benchmarks/results/payment_latency.json")
     )
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bibdebitor-latency-"))
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root / "library"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
-    os.environ["BIBDEBITOR_LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    root = library_django("bibdebitor-latency-")
 
     from bibdebitor.debtor.process import DEBTOR_CLI, DebtorProcess, free_port, wait_for_port
 
-    call_command("migrate", verbosity=0)
     library_port = free_port()
     debtor = DebtorProcess(root / "debtor")
     token = uuid.uuid4().hex
@@ -128,31 +120,18 @@ def _cprs(count: int) -> list[str]:
 
 def _library(debtor, token: str, count: int):
     """An agency switched on, one patron with one claim per payment."""
-    import hashlib
 
     from django.utils import timezone
 
     from bibdebitor.citizen.models import AccessToken, ClientSystem
-    from bibdebitor.ledger.models import Agency, DebtorVendor
+    from bibdebitor.credentials import digest
     from bibdebitor.ledger.services import create_claim, register_patron
     from bibdebitor.sortiment.cutover import preview
     from bibdebitor.transfer.activation import activate
     from bibdebitor.transfer.models import CoverageCredential
 
-    agency = Agency.objects.create(
-        agency_id="LATENS",
-        name="Latens Kommune",
-        cvr="29189129",
-        municipality_code="999",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
-        organisation_uuid=debtor.organisation,
-        debtor_instance_uuid=debtor.instance,
-        sender_instance_uuid=debtor.sender,
-        org_unit_uuid=debtor.organisation,
-    )
-    CoverageCredential.objects.create(
-        agency=agency, token_sha256=hashlib.sha256(token.encode()).hexdigest(), name="debitor"
-    )
+    agency = wired_agency(debtor, "LATENS", "Latens Kommune")
+    CoverageCredential.objects.create(agency=agency, token_sha256=digest(token), name="debitor")
     website = ClientSystem.objects.create(
         agency=agency, name="Hjemmeside", client_id="bench", secret_sha256=uuid.uuid4().hex
     )
@@ -174,7 +153,7 @@ def _library(debtor, token: str, count: int):
         # The token the patron's sign-in would give (the PIN check is not what is measured).
         bearer = uuid.uuid4().hex
         AccessToken.objects.create(
-            token_sha256=hashlib.sha256(bearer.encode()).hexdigest(),
+            token_sha256=digest(bearer),
             client=website,
             patron=patron,
             expires_at=timezone.now() + dt.timedelta(hours=2),

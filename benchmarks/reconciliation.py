@@ -14,14 +14,13 @@ SQLite, or PostgreSQL when DATABASE_URL is set.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from harness import library_django, wired_agency
 from report import publish
 
 BATCH = 5_000
@@ -35,13 +34,7 @@ def main() -> None:
     parser.add_argument("--discrepancies", type=int, default=1_000)
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/reconciliation.json"))
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bibdebitor-reconcile-"))
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root / "library"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    root = library_django("bibdebitor-reconcile-")
     from django.db import connection
     from django.db.models import Count
 
@@ -49,7 +42,6 @@ def main() -> None:
     from bibdebitor.domain.reconciliation import Cause
     from bibdebitor.transfer.reconciliation import StatementSource, reconcile
 
-    call_command("migrate", verbosity=0)
     debtor = DebtorProcess(root / "debtor").start()
     try:
         started = time.perf_counter()
@@ -110,21 +102,10 @@ def _seed_library(debtor, claims: int, discrepancies: int):
     from django.utils import timezone
 
     from bibdebitor.domain.classification import AccountType
-    from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, DebtorVendor, Patron
+    from bibdebitor.ledger.models import Claim, ClaimEvent, Patron
     from bibdebitor.transfer.models import DebtorAccount, Liable, MessageState, OutboxMessage
 
-    agency = Agency.objects.create(
-        agency_id=AGENCY_ID,
-        name="Benchmark Kommune",
-        cvr="29189129",
-        municipality_code="999",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
-        organisation_uuid=debtor.organisation,
-        debtor_instance_uuid=debtor.instance,
-        sender_instance_uuid=debtor.sender,
-        org_unit_uuid=debtor.organisation,
-        integration_active=True,
-    )
+    agency = wired_agency(debtor, AGENCY_ID, "Benchmark Kommune", integration_active=True)
     today, now = timezone.localdate(), timezone.now()
     patron_count = max(1, claims // PER_PATRON)
     with transaction.atomic():

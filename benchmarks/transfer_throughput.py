@@ -17,10 +17,10 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from harness import library_django, wired_agency
 from report import publish
 
 WORKER = [sys.executable, "-c", "from bibdebitor.cli import main; main()", "worker", "--once"]
@@ -35,26 +35,18 @@ def main() -> None:
         "--json", type=Path, default=Path("benchmarks/results/transfer_throughput.json")
     )
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bibdebitor-transfer-"))
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root / "library"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    root = library_django("bibdebitor-transfer-")
     from django.db import connection
 
     from bibdebitor.debtor.process import DebtorProcess
-    from bibdebitor.ledger.models import Agency, DebtorVendor
     from bibdebitor.sortiment.cutover import preview
     from bibdebitor.transfer.activation import activate
     from bibdebitor.transfer.models import Delivery, OutboxMessage
     from bibdebitor.transfer.outbox import enqueue_claims
 
-    call_command("migrate", verbosity=0)
     debtor = DebtorProcess(root / "debtor").start()
     try:
-        agency = _agency(Agency, DebtorVendor, debtor)
+        agency = wired_agency(debtor, "BENCH", "Benchmark Kommune", substitute_cpr_enabled=True)
         _generate(agency, args.claims)
         cutoff = dt.date(2000, 1, 1)
         started = time.perf_counter()
@@ -100,21 +92,6 @@ def main() -> None:
     publish(figures, args.json)
     if received != handed_over or left:
         sys.exit("not every claim arrived")
-
-
-def _agency(agency_model, vendors, debtor):
-    return agency_model.objects.create(
-        agency_id="BENCH",
-        name="Benchmark Kommune",
-        cvr="29189129",
-        municipality_code="999",
-        debtor_vendor=vendors.KMD_OPUS,
-        substitute_cpr_enabled=True,
-        organisation_uuid=debtor.organisation,
-        debtor_instance_uuid=debtor.instance,
-        sender_instance_uuid=debtor.sender,
-        org_unit_uuid=debtor.organisation,
-    )
 
 
 def _generate(agency, wanted: int) -> None:

@@ -3,11 +3,10 @@ and SOAP faults (``Client`` for the caller's mistakes, each with a code)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from bibdebitor.credentials import digest
 from bibdebitor.protocol.codec import CONTENT_TYPE, SoapFault, decode_request, encode_fault
 from bibdebitor.protocol.messages import Header, SystemRef
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError
@@ -23,7 +22,7 @@ def bearer_digest(request: HttpRequest) -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    return hashlib.sha256(token.encode()).hexdigest()
+    return digest(token)
 
 
 def caller(request: HttpRequest, credentials: QuerySet):

@@ -6,7 +6,6 @@ agency and patron are meant."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 
@@ -19,14 +18,11 @@ from bibdebitor import soapviews
 from bibdebitor.citizen.fees import api_fees
 from bibdebitor.citizen.models import AccessToken, ClientSystem
 from bibdebitor.citizen.patrons import find_patron
+from bibdebitor.credentials import digest
 from bibdebitor.ledger.services import pin_matches
 
 TOKEN_LIFETIME = dt.timedelta(hours=1)
 BOOLEANS = {"true": True, "false": False}
-
-
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def _oauth_error(code: str, description: str, status: int) -> JsonResponse:
@@ -46,7 +42,7 @@ def token(request: HttpRequest) -> HttpResponse:
         .filter(client_id=data.get("client_id", ""), active=True)
         .first()
     )
-    secret = _sha256(data.get("client_secret", ""))
+    secret = digest(data.get("client_secret", ""))
     if client is None or not hmac.compare_digest(client.secret_sha256, secret):
         return _oauth_error("invalid_client", "unknown client or wrong secret", 401)
     patron = find_patron(client.agency, data.get("username", ""))
@@ -54,7 +50,7 @@ def token(request: HttpRequest) -> HttpResponse:
         return _oauth_error("invalid_grant", "unknown patron or wrong PIN", 400)
     value = secrets.token_urlsafe(32)
     AccessToken.objects.create(
-        token_sha256=_sha256(value),
+        token_sha256=digest(value),
         client=client,
         patron=patron,
         expires_at=timezone.now() + TOKEN_LIFETIME,

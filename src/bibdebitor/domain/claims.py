@@ -49,6 +49,12 @@ class TransferStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# A claim in one of these is the debtor system's to collect (or on its way there).
+HANDED_OVER = frozenset(
+    {TransferStatus.QUEUED, TransferStatus.TRANSFERRED, TransferStatus.ACCEPTED}
+)
+
+
 class JournalError(DomainError):
     pass
 
@@ -75,11 +81,7 @@ class ClaimState:
 
     @property
     def is_transferred(self) -> bool:
-        return self.transfer in (
-            TransferStatus.QUEUED,
-            TransferStatus.TRANSFERRED,
-            TransferStatus.ACCEPTED,
-        )
+        return self.transfer in HANDED_OVER
 
 
 def _lifecycle_for(open_amount: int) -> Lifecycle:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from bibdebitor.domain.claims import ClaimState, Event, TransferStatus, fold
+from bibdebitor.domain.claims import HANDED_OVER, ClaimState, Event, TransferStatus, fold
 from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.ledger.models import (
     Agency,
@@ -90,7 +90,7 @@ class JournalSummary:
 
     @property
     def is_transferred(self) -> bool:
-        return self.transfer in (TransferStatus.QUEUED, TransferStatus.ACCEPTED)
+        return self.transfer in HANDED_OVER
 
 
 def _count(kind: str) -> Count:

@@ -4,12 +4,11 @@ The secret is stored hashed; running it again replaces the secret."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from bibdebitor.citizen.models import ClientSystem
+from bibdebitor.credentials import digest
 from bibdebitor.ledger.models import Agency
 
 
@@ -34,7 +33,7 @@ class Command(BaseCommand):
             defaults={
                 "agency": target,
                 "name": name,
-                "secret_sha256": hashlib.sha256(secret.encode()).hexdigest(),
+                "secret_sha256": digest(secret),
                 "active": True,
             },
         )

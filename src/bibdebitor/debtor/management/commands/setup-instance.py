@@ -5,13 +5,13 @@ Idempotent: running it again updates what it set."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from bibdebitor.credentials import digest
 from bibdebitor.debtor.models import CoverageMode, Instance, SenderSystem, Vendor
 from bibdebitor.debtor.setup import map_sortiment, set_default_rules, subscribe
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             it_system_uuid=o["sender"],
             defaults={
                 "name": o["sender_name"],
-                "token_sha256": hashlib.sha256(str(o["token"]).encode()).hexdigest(),
+                "token_sha256": digest(str(o["token"])),
                 "coverage_url": o["coverage_url"],
                 "coverage_token": o["coverage_token"],
             },

@@ -4,11 +4,10 @@ the agency's debtor system call the coverage service with a token (stored hashed
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
+from bibdebitor.credentials import digest
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency
@@ -55,7 +54,7 @@ class Command(BaseCommand):
                 self.stdout.write(gettext("Switched off."))
             elif action == "coverage-token":
                 CoverageCredential.objects.update_or_create(
-                    token_sha256=hashlib.sha256(str(o["token"]).encode()).hexdigest(),
+                    token_sha256=digest(str(o["token"])),
                     defaults={"agency": target, "name": str(o["name"])[:200]},
                 )
         except DomainError as error:

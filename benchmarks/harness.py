@@ -1,0 +1,43 @@
+"""What the benchmarks share: the library side's Django on a fresh database in a temporary
+directory (or PostgreSQL when DATABASE_URL is set), and an agency wired to a running
+reference debtor system."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def library_django(prefix: str) -> Path:
+    """Set up and migrate the library side; returns the temporary directory (the library's
+    SQLite file lives in ``library/`` under it, a debtor process may use another)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root / "library"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bibdebitor.settings.library")
+    os.environ["BIBDEBITOR_LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return root
+
+
+def wired_agency(debtor, agency_id: str, name: str, **extra: object):
+    """A KMD Opus agency whose routing settings point at ``debtor`` (a ``DebtorProcess``)."""
+    from bibdebitor.ledger.models import Agency, DebtorVendor
+
+    return Agency.objects.create(
+        agency_id=agency_id,
+        name=name,
+        cvr="29189129",
+        municipality_code="999",
+        debtor_vendor=DebtorVendor.KMD_OPUS,
+        organisation_uuid=debtor.organisation,
+        debtor_instance_uuid=debtor.instance,
+        sender_instance_uuid=debtor.sender,
+        org_unit_uuid=debtor.organisation,
+        **extra,
+    )
