@@ -11,7 +11,7 @@ import sqlite3
 import uuid
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -19,13 +19,14 @@ from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.classification import ClaimType
 from bibdebitor.domain.reconciliation import Cause
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-from bibdebitor.ledger.models import Claim
+from bibdebitor.ledger.models import Agency, Claim
 from bibdebitor.ledger.services import record_coverage, register_patron, write_down
 from bibdebitor.transfer.models import (
     CoverageCredential,
     MessageKind,
     MessageState,
     OutboxMessage,
+    ReconciliationRun,
 )
 from bibdebitor.transfer.reconciliation import StatementSource, reconcile
 from tests.e2e.debtor_side import bank_file, point_coverage_at, report_coverage
@@ -224,3 +225,19 @@ def test_an_unreachable_statement_is_a_failed_run_not_a_clean_one(agency):
     assert run.error.startswith("ConnectError")
     assert run.discrepancy_count == 0
     assert not run.discrepancies.exists()
+
+
+def test_an_export_names_exactly_one_agency(agency, tmp_path):
+    agency.integration_active = True
+    agency.save()
+    Agency.objects.create(
+        agency_id="799900",
+        name="Anden Kommune",
+        cvr="29189129",
+        municipality_code="999",
+        integration_active=True,
+    )
+    with pytest.raises(CommandError, match="præcis én"):
+        call_command("reconcile", f"--csv={tmp_path / 'a.csv'}")
+    assert not (tmp_path / "a.csv").exists()
+    assert not ReconciliationRun.objects.exists()

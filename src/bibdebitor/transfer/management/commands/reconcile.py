@@ -47,6 +47,9 @@ class Command(BaseCommand):
         if options["url"]:
             source = StatementSource(str(options["url"]), source.token)
         agencies = self._agencies(list(options["agency"]))  # type: ignore[call-overload]
+        if (options["csv"] or options["xlsx"]) and len(agencies) != 1:
+            # One file per run: several agencies would overwrite each other's result.
+            raise CommandError(gettext("--csv and --xlsx need exactly one --agency."))
         daily_at = options["daily_at"]
         if not daily_at:
             failed = self._run(agencies, source, options)
