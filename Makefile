@@ -21,17 +21,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Both sides' suites on SQLite, then every database test again on a throw-away PostgreSQL
-# cluster (the debtor system's own tests run with its own settings). Browser tests drive
-# Debian's chromium, installed by scripts/ensure-chromium when missing.
+# The three processes' suites on SQLite, then every database test again on a throw-away
+# PostgreSQL cluster (the debtor system's and the service platform's own tests run with their
+# own settings). Browser tests drive Debian's chromium, installed by scripts/ensure-chromium.
 DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
+BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests_broker
 
 test: lint
 	scripts/ensure-chromium >/dev/null
 	$(BIN)/pytest
 	$(DEBTOR_TESTS)
+	$(BROKER_TESTS)
 	scripts/with-postgres sh -c '$(BIN)/pytest -m django_db && \
-	    BIBDEBITOR_DEBTOR_DATABASE_URL="$$DATABASE_URL" $(DEBTOR_TESTS) -m django_db'
+	    BIBDEBITOR_DEBTOR_DATABASE_URL="$$DATABASE_URL" $(DEBTOR_TESTS) -m django_db && \
+	    BIBDEBITOR_BROKER_DATABASE_URL="$$DATABASE_URL" $(BROKER_TESTS) -m django_db'
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -43,7 +43,7 @@ def main() -> None:
     library_django("bibdebitor-fees-")
     from django.db import connection
 
-    from bibdebitor.debtor.process import free_port, wait_for_port
+    from bibdebitor.processes import free_port, wait_for_port
 
     started = time.perf_counter()
     tokens = _seed(args.claims, args.tokens)

@@ -45,7 +45,8 @@ def main() -> None:
     args = parser.parse_args()
     root = library_django("bibdebitor-latency-")
 
-    from bibdebitor.debtor.process import DEBTOR_CLI, DebtorProcess, free_port, wait_for_port
+    from bibdebitor.debtor.process import DEBTOR_CLI, DebtorProcess
+    from bibdebitor.processes import free_port, wait_for_port
 
     library_port = free_port()
     debtor = DebtorProcess(root / "debtor")

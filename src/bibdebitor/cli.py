@@ -1,5 +1,6 @@
-"""The ``bibdebitor`` and ``bibdebitor-debtor`` commands: Django's management commands with
-the settings of the library side and of the reference debtor system."""
+"""The ``bibdebitor``, ``bibdebitor-debtor`` and ``bibdebitor-broker`` commands: Django's
+management commands with the settings of the library side, the reference debtor system and
+the service platform."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def main(argv: list[str] | None = None) -> None:
 def debtor_main(argv: list[str] | None = None) -> None:
     """The reference debtor system: its own process and database."""
     _run("bibdebitor-debtor", "bibdebitor.settings.debtor", argv)
+
+
+def broker_main(argv: list[str] | None = None) -> None:
+    """The service platform (routing broker): its own process and database."""
+    _run("bibdebitor-broker", "bibdebitor.settings.broker", argv)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def claim_for(patron, number: int, amount: int = 5_000, days_ago: int = 10, kind
 def sender_for(url: str, debtor, **overrides):
     config = SenderConfig(
         url=url,
-        token=debtor.token,
+        token=overrides.pop("token", debtor.token),
         batch_size=overrides.pop("batch_size", 500),
         retry_base=0.02,
         retry_cap=0.2,

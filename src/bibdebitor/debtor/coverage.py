@@ -31,6 +31,7 @@ from bibdebitor.debtor.models import (
     QueueState,
     SenderSystem,
 )
+from bibdebitor.identity import own_identity
 from bibdebitor.protocol.client import CallOutcome, backoff, call, http_client
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import (
@@ -43,6 +44,7 @@ from bibdebitor.protocol.messages import (
     Service,
     SystemRef,
 )
+from bibdebitor.protocol.signing import Identity
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,9 @@ class CoverageReporter:
         retry_base: float = 2.0,
         retry_cap: float = 900.0,
         client: httpx.Client | None = None,
+        identity: Identity | None = None,
     ) -> None:
+        self.identity = identity or own_identity()
         self.batch_size = batch_size
         self.retry_base = retry_base
         self.retry_cap = retry_cap
@@ -174,6 +178,7 @@ class CoverageReporter:
             Service.COVERAGE,
             body,
             transaction_id,
+            self.identity,
         )
         with transaction.atomic():
             CoverageDelivery.objects.create(

@@ -20,6 +20,7 @@ import httpx
 from bibdebitor.protocol.codec import CONTENT_TYPE, SoapFault, decode_receipt
 from bibdebitor.protocol.messages import BusinessReceipt, Service
 from bibdebitor.protocol.safexml import ProtocolError
+from bibdebitor.protocol.signing import Identity, sign
 
 # 401/403/404 while a route, token or agreement is being put in place: worth trying again.
 TRANSIENT_STATUSES = frozenset({401, 403, 404, 408, 425, 429})
@@ -74,8 +75,12 @@ def call(
     service: Service,
     body: bytes,
     transaction_id: uuid.UUID,
+    identity: Identity | None = None,
 ) -> Answer:
-    """POST ``body`` and classify the answer; never raises for what the network or peer does."""
+    """POST ``body`` (signed afresh when an identity is given: new time, new nonce) and
+    classify the answer; never raises for what the network or peer does."""
+    if identity is not None:
+        body = sign(body, identity)
     headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}
     if token:
         headers["Authorization"] = f"Bearer {token}"

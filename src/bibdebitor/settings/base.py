@@ -6,6 +6,8 @@
 ``DJANGO_SECRET_KEY``      the secret key (default: generated once and kept in the data dir)
 ``BIBDEBITOR_DEBUG``       "1" for development
 ``BIBDEBITOR_ALLOWED_HOSTS`` comma-separated host names
+``BIBDEBITOR_SIGNING_KEY``, ``BIBDEBITOR_SIGNING_CERT``  PEM files this process signs SF1590
+                           calls with (the service platform checks them)
 """
 
 from __future__ import annotations
@@ -106,6 +108,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# This process's signing identity for SF1590 calls (PEM files; made by ``make-identity``).
+# Without one, calls are sent unsigned (a direct set-up without the service platform).
+BIBDEBITOR_SIGNING_KEY = os.environ.get("BIBDEBITOR_SIGNING_KEY", "")
+BIBDEBITOR_SIGNING_CERT = os.environ.get("BIBDEBITOR_SIGNING_CERT", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

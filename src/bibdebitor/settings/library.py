@@ -28,3 +28,6 @@ BIBDEBITOR_SF1590_STATEMENT_URL = os.environ.get(
 BIBDEBITOR_SF1590_TOKEN = os.environ.get("BIBDEBITOR_SF1590_TOKEN", "")
 BIBDEBITOR_TRANSFER_BATCH_SIZE = int(os.environ.get("BIBDEBITOR_TRANSFER_BATCH_SIZE", "500"))
 BIBDEBITOR_TRANSFER_RETRY_BASE = float(os.environ.get("BIBDEBITOR_TRANSFER_RETRY_BASE", "2"))
+# The service platform's status API, read by the go-live checklist (empty: no platform).
+BIBDEBITOR_PLATFORM_URL = os.environ.get("BIBDEBITOR_PLATFORM_URL", "")
+BIBDEBITOR_PLATFORM_TOKEN = os.environ.get("BIBDEBITOR_PLATFORM_TOKEN", "")

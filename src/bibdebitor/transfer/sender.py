@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind
+from bibdebitor.identity import own_identity
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, CallOutcome, backoff, call, http_client
@@ -47,6 +48,7 @@ from bibdebitor.protocol.messages import (
     Service,
     SystemRef,
 )
+from bibdebitor.protocol.signing import Identity
 from bibdebitor.transfer import payloads
 from bibdebitor.transfer.models import (
     Delivery,
@@ -69,6 +71,7 @@ class SenderConfig:
     read_timeout: float = 60.0
     retry_base: float = 2.0  # seconds; doubled per attempt
     retry_cap: float = 900.0
+    identity: Identity | None = None  # signs every call (the service platform checks it)
 
     @classmethod
     def from_settings(cls, **overrides: object) -> SenderConfig:
@@ -77,6 +80,7 @@ class SenderConfig:
             "token": settings.BIBDEBITOR_SF1590_TOKEN,
             "batch_size": settings.BIBDEBITOR_TRANSFER_BATCH_SIZE,
             "retry_base": settings.BIBDEBITOR_TRANSFER_RETRY_BASE,
+            "identity": own_identity(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -171,6 +175,7 @@ class Sender:
             Service.REGISTRATION,
             body,
             batch.transaction_id,
+            self.config.identity,
         )
         archive = Delivery(
             agency=batch.agency,

@@ -1,0 +1,52 @@
+"""The platform's SOAP endpoint: admit (gate), forward, answer with the receiver's answer."""
+
+from __future__ import annotations
+
+import time
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bibdebitor import soapviews
+from bibdebitor.broker.forwarding import Unreachable, forward, record
+from bibdebitor.broker.gate import Refused, admit
+from bibdebitor.broker.models import Service
+from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES
+from bibdebitor.texts import in_danish
+
+
+@csrf_exempt  # a machine endpoint: the caller is authenticated by its signature
+@require_POST
+def service_call(request: HttpRequest, service: str) -> HttpResponse:
+    started = time.monotonic()
+    if service not in Service.values:
+        record(service, started, "ukendt_service", 404)
+        return soapviews.fault(404, "ukendt_service", "Servicen findes ikke på platformen.")
+    if int(request.headers.get("Content-Length") or 0) > MAX_MESSAGE_BYTES:
+        record(service, started, "xml_too_large", 413)
+        return soapviews.fault(413, "xml_too_large", "Beskeden er større end tilladt.")
+    try:
+        admitted = admit(Service(service), request.body, timezone.now())
+    except Refused as refusal:
+        record(service, started, refusal.code, refusal.status)
+        return soapviews.fault(refusal.status, refusal.code, in_danish(refusal))
+    who = {
+        "caller": admitted.caller,
+        "municipality": admitted.municipality,
+        "transaction_id": admitted.header.transaction_id,
+    }
+    try:
+        response = forward(admitted.route, Service(service), request.body)
+    except Unreachable:
+        record(service, started, "modtager_utilgaengelig", 502, **who)
+        return soapviews.fault(
+            502, "modtager_utilgaengelig", "Modtagersystemet svarer ikke.", "Server"
+        )
+    record(service, started, "forwarded", response.status_code, **who)
+    return HttpResponse(
+        response.content,
+        status=response.status_code,
+        content_type=response.headers.get("Content-Type", "text/xml"),
+    )

@@ -1,0 +1,94 @@
+"""Start one of bibdebitor's processes (the reference debtor system, the service platform) on
+a free port with its own SQLite database: for the demo, the benchmarks and the tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+
+def cli(entry_point: str) -> list[str]:
+    """Our own interpreter and entry point, never user input (hence the S603 exemptions)."""
+    return [sys.executable, "-c", f"from bibdebitor.cli import {entry_point}; {entry_point}()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+@dataclass
+class ServiceProcess:
+    """``<command> serve`` on a free port, configured only by its environment."""
+
+    COMMAND: ClassVar[list[str]]
+    DATABASE: ClassVar[str]
+
+    data_dir: Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+    env_extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if "DATABASE_URL" not in k and k != "DJANGO_SETTINGS_MODULE"
+        }
+        env["BIBDEBITOR_DATA_DIR"] = str(self.data_dir)
+        env["BIBDEBITOR_LOG_LEVEL"] = "WARNING"
+        env.update(self.env_extra)
+        return env
+
+    def manage(self, *args: str) -> str:
+        """Run one of the process's management commands; its output (raises on failure)."""
+        done = subprocess.run(  # noqa: S603
+            [*self.COMMAND, *args], env=self.env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr.strip()[-2000:]}")
+        return done.stdout
+
+    def serve(self) -> None:
+        self.port = self.port or free_port()
+        self.process = subprocess.Popen(  # noqa: S603
+            [*self.COMMAND, "serve", f"--addr=127.0.0.1:{self.port}"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        connection = sqlite3.connect(self.data_dir / self.DATABASE, timeout=20)
+        try:
+            return connection.execute(sql, params).fetchall()
+        finally:
+            connection.close()

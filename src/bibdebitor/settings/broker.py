@@ -1,0 +1,16 @@
+"""The service platform (routing broker): its own process and database, like the debtor
+system. ``BIBDEBITOR_BROKER_DATABASE_URL`` selects PostgreSQL (default: SQLite)."""
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, database
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.broker"]
+
+ROOT_URLCONF = "bibdebitor.broker.urls"
+WSGI_APPLICATION = "bibdebitor.broker.wsgi.application"
+DATABASES = {"default": database("broker.sqlite3", "BIBDEBITOR_BROKER_DATABASE_URL")}
+
+# SOAP bodies are read by the protocol's own parser with its own cap (protocol.safexml).
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
+SESSION_COOKIE_NAME = "broker_sessionid"
+CSRF_COOKIE_NAME = "broker_csrftoken"

@@ -1,0 +1,87 @@
+"""What the service platform says about an agency's municipality: is each of the two
+agreements approved for the right caller, and does each service have a route to the right
+receiver? Read by the go-live checklist from the platform's status API."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+from bibdebitor.domain.agreements import AgreementState, lets_through
+from bibdebitor.ledger.models import Agency
+
+REGISTRATION = "DebitorRegistreringAfsend"
+COVERAGE = "DaekningAfskrivningRegistreringAfsend"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStatus:
+    service: str
+    name: str
+    agreement: AgreementState | None  # the caller's best agreement, None: none requested
+    routed: bool  # a route leads to the receiver the agency expects
+
+    @property
+    def ready(self) -> bool:
+        return lets_through(self.agreement) and self.routed
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformStatus:
+    services: tuple[ServiceStatus, ...] = ()
+    error: str = ""  # why the platform could not be asked (then nothing is known)
+
+    @property
+    def ready(self) -> bool:
+        return not self.error and len(self.services) == 2 and all(s.ready for s in self.services)
+
+
+def read_status(agency: Agency, client: httpx.Client | None = None) -> PlatformStatus:
+    base, token = settings.BIBDEBITOR_PLATFORM_URL, settings.BIBDEBITOR_PLATFORM_TOKEN
+    if not base:
+        return PlatformStatus(error="no_platform")
+    if agency.organisation_uuid is None:
+        return PlatformStatus(error="no_organisation")
+    url = f"{base.rstrip('/')}/api/kommuner/{agency.organisation_uuid}/"
+    http = client or httpx.Client(timeout=10)
+    try:
+        response = http.get(url, headers={"Authorization": f"Bearer {token}"})
+    except httpx.TransportError:
+        return PlatformStatus(error="unreachable")
+    finally:
+        if client is None:
+            http.close()
+    if response.status_code == 404:
+        return PlatformStatus(error="unknown_municipality")
+    if response.status_code != 200:
+        return PlatformStatus(error=f"http_{response.status_code}")
+    return interpret(agency, response.json())
+
+
+def interpret(agency: Agency, status: dict) -> PlatformStatus:
+    """Who must call and who must receive: the library calls the registration service and
+    the debtor system receives; for coverage it is the other way round."""
+    library, debtor = agency.sender_instance_uuid, agency.debtor_instance_uuid
+    parties = {REGISTRATION: (library, debtor), COVERAGE: (debtor, library)}
+    services = []
+    for entry in status.get("services", []):
+        if entry.get("service") not in parties:
+            continue
+        caller, receiver = parties[entry["service"]]
+        states = [
+            AgreementState(a["tilstand"])
+            for a in entry.get("aftaler", [])
+            if caller is not None and uuid.UUID(a["kalder"]) == caller
+        ]
+        best = next((s for s in states if lets_through(s)), states[0] if states else None)
+        route = entry.get("rute") or {}
+        routed = (
+            receiver is not None
+            and bool(route.get("adresse"))
+            and route.get("modtager") == str(receiver)
+        )
+        services.append(ServiceStatus(entry["service"], entry.get("navn", ""), best, routed))
+    return PlatformStatus(tuple(services))
