@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from bibdebitor.citizen import api as citizen_api
 from bibdebitor.citizen import views as citizen_views
@@ -27,5 +27,6 @@ urlpatterns = [
     path("borger/<str:agency_id>/log-ind/", citizen_views.sign_in, name="citizen-sign-in"),
     path("borger/<str:agency_id>/log-ud/", citizen_views.sign_out, name="citizen-sign-out"),
     path("borger/<str:agency_id>/betal/", citizen_views.pay, name="citizen-pay"),
+    path("", include("bibdebitor.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -93,3 +93,19 @@ def set_default_rules(instance: Instance) -> None:
             claim_type_uuid=catalogue_class.uuid,
             defaults={"user_key": catalogue_class.user_key, **values},
         )
+
+
+def missing_rules(instance: Instance) -> list[str]:
+    """Claim types of the sortiment without a collection rule at this instance."""
+    ruled = set(ClaimRule.objects.filter(instance=instance).values_list("user_key", flat=True))
+    return [c.user_key for c in CLASSES if c.facet == CLAIM_TYPE_FACET and c.user_key not in ruled]
+
+
+def setup_status(instance: Instance) -> dict[str, object]:
+    """What the library's go-live checklist asks of the debtor side: subscribed to the FBS
+    sortiment, every class mapped, a rule for every claim type."""
+    return {
+        "abonnement": instance.subscriptions.filter(sortiment_uuid=FBS_SORTIMENT_UUID).exists(),
+        "umappede": [c.user_key for c in unmapped_classes(instance)],
+        "regler_mangler": missing_rules(instance),
+    }

@@ -6,6 +6,7 @@ from bibdebitor.debtor import portal, staff, views
 urlpatterns = [
     path("sf1590/DebitorRegistreringAfsend/1", views.registration, name="sf1590-registration"),
     path("sf1590/FordringOversigt/1", views.claim_statement, name="sf1590-statement"),
+    path("sf1590/Opsaetning/1", views.set_up, name="sf1590-setup"),
     path("betalingsoverblik/<uuid:instance_uuid>/", portal.overview, name="portal-overview"),
     path("betalingsoverblik/<uuid:instance_uuid>/log-ind/", portal.sign_in, name="portal-sign-in"),
     path("betalingsoverblik/<uuid:instance_uuid>/log-ud/", portal.sign_out, name="portal-sign-out"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bibdebitor import soapviews
 from bibdebitor.debtor.models import SenderSystem
 from bibdebitor.debtor.receiver import receive_registration
+from bibdebitor.debtor.setup import setup_status
 from bibdebitor.debtor.statement import MAX_PAGE, statement
 from bibdebitor.protocol.messages import RegistrationRequest, SystemRef
 
@@ -50,3 +51,13 @@ def claim_statement(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"fejl": f"antal skal være 1 til {MAX_PAGE}"}, status=400)
     lines, cursor = statement(sender, after, limit)
     return JsonResponse({"fordringer": [line.as_dict() for line in lines], "naeste": cursor})
+
+
+@require_GET
+def set_up(request: HttpRequest) -> HttpResponse:
+    """``GET /sf1590/Opsaetning/1``: how far the calling library system's instance is set up
+    (subscription, mapping table, rules), for the library's go-live checklist."""
+    sender = soapviews.caller(request, SenderSystem.objects.select_related("instance"))
+    if sender is None:
+        return JsonResponse({"fejl": "ukendt_afsender"}, status=401)
+    return JsonResponse(setup_status(sender.instance))

@@ -57,6 +57,13 @@ class Agency(models.Model):
     creditor_number = models.CharField(
         _("FI creditor number"), max_length=8, blank=True, help_text=_("8 digits, starts with 8")
     )
+    planned_go_live = models.DateField(_("planned go-live date"), null=True, blank=True)
+    rollout_wave = models.PositiveSmallIntegerField(_("roll-out wave"), null=True, blank=True)
+    cleansing_limit = models.PositiveIntegerField(
+        _("data-cleansing limit"),
+        default=0,
+        help_text=_("How many blocking data-cleansing findings go-live may leave."),
+    )
     debtor_portal_url = models.URLField(
         _("the debtor system's payment portal"),
         blank=True,

@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "bibdebitor.sortiment",
     "bibdebitor.transfer",
     "bibdebitor.citizen",
+    "bibdebitor.backoffice",
 ]
 
 ROOT_URLCONF = "bibdebitor.urls"
@@ -24,6 +25,10 @@ BIBDEBITOR_SF1590_URL = os.environ.get(
 # The debtor system's claim statement, read by reconciliation (same token as the route).
 BIBDEBITOR_SF1590_STATEMENT_URL = os.environ.get(
     "BIBDEBITOR_SF1590_STATEMENT_URL", "http://127.0.0.1:8001/sf1590/FordringOversigt/1"
+)
+# The debtor system's own set-up (subscription, mapping, rules), read by the go-live checklist.
+BIBDEBITOR_DEBTOR_SETUP_URL = os.environ.get(
+    "BIBDEBITOR_DEBTOR_SETUP_URL", "http://127.0.0.1:8001/sf1590/Opsaetning/1"
 )
 BIBDEBITOR_SF1590_TOKEN = os.environ.get("BIBDEBITOR_SF1590_TOKEN", "")
 BIBDEBITOR_TRANSFER_BATCH_SIZE = int(os.environ.get("BIBDEBITOR_TRANSFER_BATCH_SIZE", "500"))

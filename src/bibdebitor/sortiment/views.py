@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bibdebitor.backoffice.models import DryRunView
 from bibdebitor.exports import download
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
@@ -18,7 +19,12 @@ def cutover_preview(request: HttpRequest) -> HttpResponse:
     form = PreviewForm(request.GET or None)
     if not form.is_valid():
         return render(request, "sortiment/preview.html", {"form": form})
-    result = preview(form.cleaned_data["agency"], form.cleaned_data["cutoff"])
+    agency, cutoff = form.cleaned_data["agency"], form.cleaned_data["cutoff"]
+    result = preview(agency, cutoff)
+    # The go-live checklist asks that someone has looked at the dry run for the cut-off date.
+    DryRunView.objects.create(
+        agency=agency, cutoff=cutoff, code=result.fingerprint, viewed_by=request.user.get_username()
+    )
     export = EXPORTS.get(request.GET.get("format", ""))
     if export:
         name = f"skaeringsdato-{result.agency_id}-{result.cutoff}.{request.GET['format']}"

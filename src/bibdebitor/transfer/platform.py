@@ -1,17 +1,17 @@
-"""What the service platform says about an agency's municipality: is each of the two
-agreements approved for the right caller, and does each service have a route to the right
-receiver? Read by the go-live checklist from the platform's status API."""
+"""What the other systems say about an agency's set-up, for the go-live checklist: the service
+platform (is each of the two agreements approved for the right caller, and does each service
+have a route to the right receiver?) and the debtor system (subscription, mapping, rules)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-import httpx
 from django.conf import settings
 
 from bibdebitor.domain.agreements import AgreementState, lets_through
 from bibdebitor.ledger.models import Agency
+from bibdebitor.remote import fetch_json
 
 REGISTRATION = "DebitorRegistreringAfsend"
 COVERAGE = "DaekningAfskrivningRegistreringAfsend"
@@ -39,26 +39,39 @@ class PlatformStatus:
         return not self.error and len(self.services) == 2 and all(s.ready for s in self.services)
 
 
-def read_status(agency: Agency, client: httpx.Client | None = None) -> PlatformStatus:
+def read_status(agency: Agency) -> PlatformStatus:
     base, token = settings.BIBDEBITOR_PLATFORM_URL, settings.BIBDEBITOR_PLATFORM_TOKEN
     if not base:
         return PlatformStatus(error="no_platform")
     if agency.organisation_uuid is None:
         return PlatformStatus(error="no_organisation")
-    url = f"{base.rstrip('/')}/api/kommuner/{agency.organisation_uuid}/"
-    http = client or httpx.Client(timeout=10)
-    try:
-        response = http.get(url, headers={"Authorization": f"Bearer {token}"})
-    except httpx.TransportError:
-        return PlatformStatus(error="unreachable")
-    finally:
-        if client is None:
-            http.close()
-    if response.status_code == 404:
+    reply = fetch_json(f"{base.rstrip('/')}/api/kommuner/{agency.organisation_uuid}/", token)
+    if reply.status == 404:
         return PlatformStatus(error="unknown_municipality")
-    if response.status_code != 200:
-        return PlatformStatus(error=f"http_{response.status_code}")
-    return interpret(agency, response.json())
+    if reply.data is None:
+        return PlatformStatus(error=reply.error)
+    return interpret(agency, reply.data)
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorSetup:
+    """What the debtor system says of its own set-up for this library system."""
+
+    subscribed: bool = False
+    unmapped: tuple[str, ...] = ()
+    missing_rules: tuple[str, ...] = ()
+    error: str = ""
+
+
+def read_debtor_setup() -> DebtorSetup:
+    reply = fetch_json(settings.BIBDEBITOR_DEBTOR_SETUP_URL, settings.BIBDEBITOR_SF1590_TOKEN)
+    if reply.data is None:
+        return DebtorSetup(error=reply.error)
+    return DebtorSetup(
+        bool(reply.data.get("abonnement")),
+        tuple(reply.data.get("umappede", [])),
+        tuple(reply.data.get("regler_mangler", [])),
+    )
 
 
 def interpret(agency: Agency, status: dict) -> PlatformStatus:

@@ -1,0 +1,171 @@
+"""The go-live checklist of one agency: each task's status, with the reasons an automatic
+check fails, asked of the ledger, the service platform and the debtor system."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from bibdebitor.backoffice.cleansing import report
+from bibdebitor.backoffice.models import DryRunView, SignOff
+from bibdebitor.domain.agreements import AgreementState
+from bibdebitor.domain.golive import Check, Status, Task, TaskStatus, tasks_for
+from bibdebitor.ledger.models import Agency
+from bibdebitor.transfer.activation import missing_settings
+from bibdebitor.transfer.platform import (
+    COVERAGE,
+    REGISTRATION,
+    DebtorSetup,
+    PlatformStatus,
+    read_debtor_setup,
+    read_status,
+)
+
+UNREACHABLE = {
+    "no_platform": gettext_noop("No service platform is set up (BIBDEBITOR_PLATFORM_URL)."),
+    "unreachable": gettext_noop("The other system does not answer."),
+    "unknown_municipality": gettext_noop(
+        "The municipality is not registered on the service platform."
+    ),
+    "no_organisation": gettext_noop("The municipality's organisation UUID is not set."),
+}
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the checks look at, each asked once per page."""
+
+    agency: Agency
+    platform: PlatformStatus
+    debtor: DebtorSetup
+    blocking_findings: int
+
+
+def gather(agency: Agency) -> Facts:
+    return Facts(agency, read_status(agency), read_debtor_setup(), report(agency).blocking)
+
+
+def _cannot_ask(error: str) -> list[str]:
+    if error in UNREACHABLE:
+        return [_(UNREACHABLE[error])]
+    return [_("The other system could not be asked (%s).") % error]
+
+
+def _route(facts: Facts) -> list[str]:
+    if facts.platform.error:
+        return _cannot_ask(facts.platform.error)
+    return [
+        _("No route for %(service)s leads to the expected system.") % {"service": s.name}
+        for s in facts.platform.services
+        if not s.routed
+    ]
+
+
+def _agreement(service: str) -> Callable[[Facts], list[str]]:
+    def check(facts: Facts) -> list[str]:
+        if facts.platform.error:
+            return _cannot_ask(facts.platform.error)
+        found = next((s for s in facts.platform.services if s.service == service), None)
+        if found is None or found.agreement is None:
+            return [_("No agreement has been requested.")]
+        if found.agreement is not AgreementState.APPROVED:
+            return [_("The agreement is %(state)s.") % {"state": _(found.agreement.value)}]
+        return []
+
+    return check
+
+
+def _subscription(facts: Facts) -> list[str]:
+    reasons = []
+    if facts.agency.org_unit_uuid is None:
+        reasons.append(_("The organisational unit (debtor account reference) is not set."))
+    if facts.debtor.error:
+        return reasons + _cannot_ask(facts.debtor.error)
+    if not facts.debtor.subscribed:
+        reasons.append(_("The debtor system does not subscribe to the FBS sortiment."))
+    return reasons
+
+
+def _mapping(facts: Facts) -> list[str]:
+    if facts.debtor.error:
+        return _cannot_ask(facts.debtor.error)
+    if not facts.debtor.subscribed:
+        return [_("The sortiment is not subscribed, so nothing can be mapped.")]
+    return [_("Not mapped: %(key)s") % {"key": key} for key in facts.debtor.unmapped]
+
+
+def _debtor_rules(facts: Facts) -> list[str]:
+    if facts.debtor.error:
+        return _cannot_ask(facts.debtor.error)
+    return [
+        _("No rule for claim type %(key)s") % {"key": key} for key in facts.debtor.missing_rules
+    ]
+
+
+def _cleansing(facts: Facts) -> list[str]:
+    if facts.blocking_findings <= facts.agency.cleansing_limit:
+        return []
+    return [
+        _("%(count)d blocking findings; the limit is %(limit)d.")
+        % {"count": facts.blocking_findings, "limit": facts.agency.cleansing_limit}
+    ]
+
+
+def _cutoff(facts: Facts) -> list[str]:
+    agency = facts.agency
+    if agency.cutoff_date is None:
+        return [_("No cut-off date is chosen.")]
+    if not DryRunView.objects.filter(agency=agency, cutoff=agency.cutoff_date).exists():
+        return [_("Nobody has looked at the dry run for the chosen cut-off date.")]
+    return []
+
+
+def _active(facts: Facts) -> list[str]:
+    reasons = [
+        _("Missing: %(setting)s") % {"setting": _(m)} for m in missing_settings(facts.agency)
+    ]
+    if not facts.agency.integration_active:
+        reasons.append(_("The integration is not switched on."))
+    return reasons
+
+
+CHECKS: dict[Check, Callable[[Facts], list[str]]] = {
+    Check.ROUTE: _route,
+    Check.SUBSCRIPTION: _subscription,
+    Check.AGREEMENT_REGISTRATION: _agreement(REGISTRATION),
+    Check.AGREEMENT_COVERAGE: _agreement(COVERAGE),
+    Check.MAPPING: _mapping,
+    Check.DEBTOR_RULES: _debtor_rules,
+    Check.CLEANSING: _cleansing,
+    Check.CUTOFF: _cutoff,
+    Check.ACTIVE: _active,
+}
+
+
+def latest_sign_offs(agency: Agency) -> dict[str, SignOff]:
+    latest: dict[str, SignOff] = {}
+    for sign_off in SignOff.objects.filter(agency=agency).order_by("id"):
+        latest[sign_off.task] = sign_off
+    return latest
+
+
+def _status(task: Task, facts: Facts, sign_off: SignOff | None) -> TaskStatus:
+    signed = (sign_off.note, sign_off.signed_by) if sign_off else ("", "")
+    if sign_off is not None and sign_off.status == Status.NOT_APPLICABLE:
+        return TaskStatus(task, Status.NOT_APPLICABLE, (), *signed)
+    if task.manual:
+        done = sign_off is not None and sign_off.status == Status.DONE
+        return TaskStatus(task, Status.DONE if done else Status.OPEN, (), *signed)
+    reasons = CHECKS[task.check](facts)
+    return TaskStatus(task, Status.FAILING if reasons else Status.DONE, tuple(reasons), *signed)
+
+
+def checklist(agency: Agency, facts: Facts | None = None) -> list[TaskStatus]:
+    facts = facts or gather(agency)
+    sign_offs = latest_sign_offs(agency)
+    return [
+        _status(task, facts, sign_offs.get(task.key)) for task in tasks_for(agency.debtor_vendor)
+    ]

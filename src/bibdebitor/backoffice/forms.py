@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bibdebitor.backoffice.models import SignOff
+from bibdebitor.ledger.models import Agency
+
+SETTINGS = [
+    "name",
+    "cvr",
+    "municipality_code",
+    "debtor_vendor",
+    "organisation_uuid",
+    "org_unit_uuid",
+    "sender_instance_uuid",
+    "debtor_instance_uuid",
+    "cutoff_date",
+    "substitute_cpr_enabled",
+    "block_threshold_ore",
+    "creditor_number",
+    "debtor_portal_url",
+    "planned_go_live",
+    "rollout_wave",
+    "cleansing_limit",
+]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class NewAgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["agency_id", "name", "cvr", "municipality_code"]
+
+
+class SetupForm(forms.ModelForm):
+    preview_code = forms.CharField(
+        label=_("Dry-run code"),
+        required=False,
+        max_length=20,
+        help_text=_("Only when moving the cut-off date of an active integration back."),
+    )
+
+    class Meta:
+        model = Agency
+        fields = SETTINGS
+        widgets = {"cutoff_date": DATE, "planned_go_live": DATE}
+
+
+class SignOffForm(forms.Form):
+    task = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    status = forms.ChoiceField(label=_("Status"), choices=SignOff.STATUSES)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "not_applicable" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the task is not relevant."))
+        return data
+
+
+class SwitchOnForm(forms.Form):
+    preview_code = forms.CharField(label=_("Dry-run code"), max_length=20)

@@ -1,0 +1,105 @@
+"""Changing an agency's integration set-up, and switching it on, by the rules go-live needs:
+every change is journalled; an active integration's cut-off date moves back only through a
+fresh dry run (whose code must match), never forward; switching on waits for the checklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from bibdebitor.backoffice.checklist import checklist
+from bibdebitor.backoffice.models import SettingChange
+from bibdebitor.domain.errors import DomainError, gettext_noop
+from bibdebitor.domain.golive import TaskStatus, ready_to_go_live
+from bibdebitor.ledger.models import Agency
+from bibdebitor.transfer.activation import Activation, activate
+
+
+class GoLiveBlocked(DomainError):
+    def __init__(self, standing: list[TaskStatus]) -> None:
+        super().__init__(
+            "go_live_blocked",
+            gettext_noop("The integration cannot be switched on before every task is done."),
+        )
+        self.standing = standing
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def change_settings(
+    agency: Agency, values: dict[str, object], *, actor: str, preview_code: str = ""
+) -> list[SettingChange]:
+    """Apply the changed values and journal each; the cut-off date of an active integration
+    has rules of its own (see module docstring)."""
+    changed = {name: value for name, value in values.items() if getattr(agency, name) != value}
+    new_cutoff = changed.pop("cutoff_date", agency.cutoff_date)
+    moves_cutoff = new_cutoff != agency.cutoff_date
+    if moves_cutoff and agency.integration_active:
+        _check_cutoff_move(agency.cutoff_date, new_cutoff)
+    with transaction.atomic():
+        journal = [
+            SettingChange(
+                agency=agency,
+                field=name,
+                old_value=_as_text(getattr(agency, name)),
+                new_value=_as_text(value),
+                changed_by=actor,
+            )
+            for name, value in changed.items()
+        ]
+        for name, value in changed.items():
+            setattr(agency, name, value)
+        if changed:
+            agency.save(update_fields=list(changed))
+        if moves_cutoff:
+            journal.append(
+                SettingChange(
+                    agency=agency,
+                    field="cutoff_date",
+                    old_value=_as_text(agency.cutoff_date),
+                    new_value=_as_text(new_cutoff),
+                    changed_by=actor,
+                )
+            )
+            _move_cutoff(agency, new_cutoff, actor=actor, preview_code=preview_code)
+        SettingChange.objects.bulk_create(journal)
+    return journal
+
+
+def _check_cutoff_move(old: dt.date | None, new: dt.date | None) -> None:
+    if new is None or (old is not None and new > old):
+        raise DomainError(
+            "cutoff_forward_while_active",
+            gettext_noop(
+                "While the integration is on, the cut-off date can only be moved back. "
+                "Switch the integration off first."
+            ),
+        )
+
+
+def _move_cutoff(agency: Agency, cutoff: dt.date | None, *, actor: str, preview_code: str):
+    if not agency.integration_active:
+        agency.cutoff_date = cutoff
+        agency.save(update_fields=["cutoff_date"])
+        return
+    if not preview_code.strip():
+        raise DomainError(
+            "preview_code_required",
+            gettext_noop(
+                "Moving the cut-off date back hands over more claims: view the dry run for "
+                "the new date and enter its code."
+            ),
+        )
+    activate(agency, cutoff=cutoff, preview_code=preview_code, actor=actor)
+
+
+def switch_on(agency: Agency, *, preview_code: str, actor: str) -> Activation:
+    standing = ready_to_go_live(checklist(agency))
+    if standing:
+        raise GoLiveBlocked(standing)
+    if agency.cutoff_date is None:
+        raise DomainError("no_cutoff", gettext_noop("Choose a cut-off date first."))
+    return activate(agency, cutoff=agency.cutoff_date, preview_code=preview_code, actor=actor)

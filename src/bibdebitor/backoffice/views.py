@@ -1,0 +1,215 @@
+"""Back-office pages: the national roll-out view, an agency's go-live checklist, its set-up,
+the data-cleansing report and the dashboard. Thin: the rules live in ``checklist``,
+``setup``, ``cleansing`` and ``dashboard``; every view checks a permission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bibdebitor.backoffice import charts
+from bibdebitor.backoffice.checklist import checklist
+from bibdebitor.backoffice.cleansing import report
+from bibdebitor.backoffice.dashboard import dashboard
+from bibdebitor.backoffice.forms import NewAgencyForm, SetupForm, SignOffForm, SwitchOnForm
+from bibdebitor.backoffice.models import SettingChange, SignOff
+from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
+from bibdebitor.domain.cleansing import Finding, Severity
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.domain.golive import TASKS_BY_KEY, Status
+from bibdebitor.domain.money import format_kroner
+from bibdebitor.ledger.models import Agency
+
+VIEW = "backoffice.view_checklist"
+CHANGE = "backoffice.change_integration"
+MAX_ROWS = 500
+
+
+def _agency(agency_id: str) -> Agency:
+    return get_object_or_404(Agency, agency_id=agency_id)
+
+
+@staff_member_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def rollout(request: HttpRequest) -> HttpResponse:
+    """Every municipality by roll-out wave, with how far its checklist has come. Only the
+    sign-offs and the ledger are read here; the other systems are asked per agency."""
+    rows = []
+    for agency in Agency.objects.order_by("rollout_wave", "planned_go_live", "name"):
+        signed = SignOff.objects.filter(agency=agency, status=Status.DONE).values("task")
+        rows.append((agency, len({s["task"] for s in signed})))
+    return render(request, "backoffice/rollout.html", {"rows": rows})
+
+
+@staff_member_required
+@permission_required(CHANGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def new_agency(request: HttpRequest) -> HttpResponse:
+    form = NewAgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agency = form.save()
+        messages.success(request, _("The agency is created. Set up the integration next."))
+        return redirect("agency-setup", agency_id=agency.agency_id)
+    return render(request, "backoffice/new_agency.html", {"form": form})
+
+
+@staff_member_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def agency_checklist(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    statuses = checklist(agency)
+    context = {
+        "agency": agency,
+        "statuses": statuses,
+        "done": sum(s.status in (Status.DONE, Status.NOT_APPLICABLE) for s in statuses),
+        "may_sign": request.user.has_perm("backoffice.signoff_task"),
+        "may_change": request.user.has_perm(CHANGE),
+        "switch_form": SwitchOnForm(),
+    }
+    return render(request, "backoffice/checklist.html", context)
+
+
+@staff_member_required
+@permission_required("backoffice.signoff_task", raise_exception=True)
+@require_POST
+def sign_off(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    form = SignOffForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["task"] not in TASKS_BY_KEY:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        data = form.cleaned_data
+        SignOff.objects.create(
+            agency=agency,
+            task=data["task"],
+            status=data["status"],
+            note=data["note"].strip(),
+            signed_by=request.user.get_username(),
+        )
+        messages.success(request, _("Recorded."))
+    return redirect("agency-checklist", agency_id=agency.agency_id)
+
+
+@staff_member_required
+@permission_required(CHANGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def agency_setup(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    form = SetupForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in SetupForm.Meta.fields}
+        try:
+            change_settings(
+                agency,
+                values,
+                actor=request.user.get_username(),
+                preview_code=form.cleaned_data["preview_code"],
+            )
+        except DomainError as error:
+            messages.error(request, _(error.message))
+        else:
+            messages.success(request, _("The set-up is saved."))
+            return redirect("agency-checklist", agency_id=agency.agency_id)
+    history = SettingChange.objects.filter(agency=agency).order_by("-id")[:100]
+    return render(
+        request, "backoffice/setup.html", {"agency": agency, "form": form, "history": history}
+    )
+
+
+@staff_member_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def agency_switch_on(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    form = SwitchOnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the dry-run code."))
+        return redirect("agency-checklist", agency_id=agency.agency_id)
+    try:
+        activation = switch_on(
+            agency,
+            preview_code=form.cleaned_data["preview_code"],
+            actor=request.user.get_username(),
+        )
+    except GoLiveBlocked as blocked:
+        messages.error(request, _(blocked.message))
+        for status in blocked.standing:
+            messages.error(request, _(status.task.title))
+    except DomainError as error:
+        messages.error(request, _(error.message))
+    else:
+        messages.success(
+            request,
+            _("The integration is on: %(count)d claims are on their way.")
+            % {"count": activation.handed_over},
+        )
+    return redirect("agency-checklist", agency_id=agency.agency_id)
+
+
+@staff_member_required
+@permission_required("backoffice.view_cleansing", raise_exception=True)
+@require_GET
+def cleansing(request: HttpRequest, agency_id: str) -> HttpResponse:
+    agency = _agency(agency_id)
+    result = report(agency)
+    wanted = request.GET.get("fund", "")
+    rows = [
+        (patron, found)
+        for patron, found in result.rows
+        if not wanted or any(f.value == wanted for f in found)
+    ]
+    context = {
+        "agency": agency,
+        "counts": [(f, result.counts.get(f, 0)) for f in Finding],
+        "by_severity": result.count_by_severity(),
+        "blocking": result.blocking,
+        "rows": rows[:MAX_ROWS],
+        "more": max(0, len(rows) - MAX_ROWS),
+        "wanted": wanted,
+        "Severity": Severity,
+    }
+    return render(request, "backoffice/cleansing.html", context)
+
+
+@staff_member_required
+@permission_required("backoffice.view_dashboard", raise_exception=True)
+@require_GET
+def overview_dashboard(request: HttpRequest) -> HttpResponse:
+    agency = Agency.objects.filter(agency_id=request.GET.get("agency", "")).first()
+    data = dashboard(agency)
+    context = {
+        "agency": agency,
+        "agencies": Agency.objects.order_by("name"),
+        "per_day_count": charts.columns_by_day(
+            data.days,
+            [(_("handed over"), data.handed_over), (_("covered"), data.covered)],
+            title=_("Claims handed over and covered per day"),
+        ),
+        "per_day_amount": charts.columns_by_day(
+            data.days,
+            [
+                (_("handed over (kr.)"), [o // 100 for o in data.handed_over_ore]),
+                (_("covered (kr.)"), [o // 100 for o in data.covered_ore]),
+            ],
+            title=_("Amounts handed over and covered per day"),
+        ),
+        "open_by_state": charts.horizontal_bars(
+            data.open_by_state, title=_("Open amount by state and claim type"), show=format_kroner
+        ),
+        "tasks_by_cause": charts.horizontal_bars(
+            data.tasks_by_cause, title=_("Open error tasks by cause")
+        ),
+        "coverage_delay": charts.horizontal_bars(
+            data.coverage_delay, title=_("Time from payment to coverage received")
+        ),
+    }
+    return render(request, "backoffice/dashboard.html", context)
