@@ -32,6 +32,11 @@ class NewAgencyForm(forms.ModelForm):
 
 
 class SetupForm(forms.ModelForm):
+    debtor_portal_url = forms.URLField(
+        label=Agency._meta.get_field("debtor_portal_url").verbose_name,
+        required=False,
+        assume_scheme="https",
+    )
     preview_code = forms.CharField(
         label=_("Dry-run code"),
         required=False,
