@@ -5,6 +5,8 @@ import pytest
 from bibdebitor.backoffice.models import SignOff
 from bibdebitor.ledger.models import PersonalDataAccess
 
+pytestmark = pytest.mark.django_db
+
 ROLE_NAMES = ["library", "debtor", "agreements", "sysadmin"]
 
 # page → the roles that may open it (everyone else gets 403)

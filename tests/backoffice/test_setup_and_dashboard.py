@@ -1,0 +1,132 @@
+"""The set-up's rules (journal, cut-off moves), switching on behind the checklist, and the
+dashboard's figures."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from bibdebitor.backoffice.checklist import checklist
+from bibdebitor.backoffice.dashboard import dashboard
+from bibdebitor.backoffice.models import SettingChange, SignOff
+from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.errors import DomainError
+from bibdebitor.domain.golive import Status
+from bibdebitor.ledger.services import NewEvent, append_events, create_claim
+from bibdebitor.sortiment.cutover import preview
+from bibdebitor.transfer.activation import activate
+from bibdebitor.transfer.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+def wire(agency):
+    agency.organisation_uuid = uuid.uuid4()
+    agency.org_unit_uuid = uuid.uuid4()
+    agency.sender_instance_uuid = uuid.uuid4()
+    agency.debtor_instance_uuid = uuid.uuid4()
+    agency.save()
+
+
+def claim(patron, number, days_ago):
+    return create_claim(
+        patron,
+        claim_number=number,
+        kind="late_fee",
+        amount_ore=5_000,
+        created_on=TODAY - dt.timedelta(days=days_ago),
+        due_date=TODAY + dt.timedelta(days=20),
+        actor="test",
+    )
+
+
+def test_every_change_is_journalled(agency):
+    change_settings(agency, {"name": "Ny", "cleansing_limit": 5, "cvr": agency.cvr}, actor="anne")
+    rows = {(c.field, c.old_value, c.new_value, c.changed_by) for c in SettingChange.objects.all()}
+    assert rows == {
+        ("name", "Lyngby-Taarbæk Bibliotekerne", "Ny", "anne"),
+        ("cleansing_limit", "0", "5", "anne"),
+    }
+
+
+def test_an_active_cutoff_moves_back_only_with_a_fresh_dry_run(agency, adult):
+    wire(agency)
+    claim(adult, 1, days_ago=5)
+    claim(adult, 2, days_ago=40)
+    first = TODAY - dt.timedelta(days=10)
+    activate(agency, cutoff=first, preview_code=preview(agency, first).fingerprint, actor="t")
+    assert OutboxMessage.objects.count() == 1
+
+    with pytest.raises(DomainError) as forward:
+        change_settings(agency, {"cutoff_date": TODAY}, actor="anne")
+    assert forward.value.code == "cutoff_forward_while_active"
+    earlier = TODAY - dt.timedelta(days=60)
+    with pytest.raises(DomainError) as no_code:
+        change_settings(agency, {"cutoff_date": earlier}, actor="anne")
+    assert no_code.value.code == "preview_code_required"
+    with pytest.raises(DomainError):
+        change_settings(agency, {"cutoff_date": earlier}, actor="anne", preview_code="WRONG")
+    agency.refresh_from_db()
+    assert agency.cutoff_date == first
+
+    code = preview(agency, earlier).fingerprint
+    change_settings(agency, {"cutoff_date": earlier}, actor="anne", preview_code=code)
+    agency.refresh_from_db()
+    assert agency.cutoff_date == earlier
+    assert OutboxMessage.objects.count() == 2  # the older claim is handed over now
+    assert SettingChange.objects.filter(field="cutoff_date", changed_by="anne").count() == 1
+
+
+def test_switching_on_waits_for_the_checklist(agency, adult):
+    wire(agency)
+    claim(adult, 1, days_ago=5)
+    change_settings(agency, {"cutoff_date": TODAY - dt.timedelta(days=10)}, actor="anne")
+    code = preview(agency, agency.cutoff_date).fingerprint
+    with pytest.raises(GoLiveBlocked) as blocked:
+        switch_on(agency, preview_code=code, actor="anne")
+    standing = {s.task.key for s in blocked.value.standing}
+    assert {"organisation", "agreement_registration", "mapping", "cutoff"} <= standing
+    agency.refresh_from_db()
+    assert agency.integration_active is False
+
+    for status in checklist(agency):
+        if status.task.key != "go_live" and status.status is not Status.DONE:
+            SignOff.objects.create(
+                agency=agency,
+                task=status.task.key,
+                status="not_applicable",
+                note="testopsætning",
+                signed_by="anne",
+            )
+    activation = switch_on(agency, preview_code=code, actor="anne")
+    assert activation.handed_over == 1
+    assert checklist(agency)[-1].status is Status.DONE
+
+
+def test_the_dashboard_counts_hand_overs_coverage_and_delays(agency, adult):
+    first, second = claim(adult, 1, days_ago=5), claim(adult, 2, days_ago=5)
+    for c in (first, second):
+        append_events(
+            [
+                NewEvent(c.pk, EventKind.QUEUED),
+                NewEvent(c.pk, EventKind.TRANSFERRED),
+                NewEvent(c.pk, EventKind.ACCEPTED),
+            ],
+            actor="test",
+        )
+    paid_two_days_ago = timezone.now() - dt.timedelta(days=2)
+    append_events(
+        [NewEvent(first.pk, EventKind.COVERED, 5_000)],
+        actor="debitor",
+        occurred_at=paid_two_days_ago,
+    )
+    figures = dashboard(agency)
+    assert figures.handed_over[-1] == 2
+    assert figures.covered[-1] == 1
+    assert figures.covered_ore[-1] == 5_000
+    assert dict(figures.open_by_state) == {"gebyr, overskredet lånetid, hos debitorsystemet": 5_000}
+    assert dict(figures.coverage_delay)["2–3 dage"] == 1
