@@ -130,3 +130,10 @@ def test_the_dashboard_counts_hand_overs_coverage_and_delays(agency, adult):
     assert figures.covered_ore[-1] == 5_000
     assert dict(figures.open_by_state) == {"gebyr, overskredet lånetid, hos debitorsystemet": 5_000}
     assert dict(figures.coverage_delay)["2–3 dage"] == 1
+
+
+def test_the_rollout_view_counts_only_tasks_whose_newest_sign_off_is_done(agency, login):
+    for task, status in (("organisation", "done"), ("organisation", "open"), ("workflows", "done")):
+        SignOff.objects.create(agency=agency, task=task, status=status, signed_by="anne")
+    response = login("library").get("/kommuner/")
+    assert response.context["rows"] == [(agency, 1)]

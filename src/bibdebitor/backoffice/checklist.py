@@ -3,7 +3,8 @@ check fails, asked of the ledger, the service platform and the debtor system."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -145,10 +146,11 @@ CHECKS: dict[Check, Callable[[Facts], list[str]]] = {
 }
 
 
-def latest_sign_offs(agency: Agency) -> dict[str, SignOff]:
-    latest: dict[str, SignOff] = {}
-    for sign_off in SignOff.objects.filter(agency=agency).order_by("id"):
-        latest[sign_off.task] = sign_off
+def latest_sign_offs(agencies: Iterable[Agency]) -> dict[int, dict[str, SignOff]]:
+    """Per agency, each task's newest sign-off (the one that counts)."""
+    latest: dict[int, dict[str, SignOff]] = defaultdict(dict)
+    for sign_off in SignOff.objects.filter(agency__in=list(agencies)).order_by("id"):
+        latest[sign_off.agency_id][sign_off.task] = sign_off
     return latest
 
 
@@ -165,7 +167,7 @@ def _status(task: Task, facts: Facts, sign_off: SignOff | None) -> TaskStatus:
 
 def checklist(agency: Agency, facts: Facts | None = None) -> list[TaskStatus]:
     facts = facts or gather(agency)
-    sign_offs = latest_sign_offs(agency)
+    sign_offs = latest_sign_offs([agency])[agency.pk]
     return [
         _status(task, facts, sign_offs.get(task.key)) for task in tasks_for(agency.debtor_vendor)
     ]

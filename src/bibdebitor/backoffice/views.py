@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bibdebitor.backoffice import charts
-from bibdebitor.backoffice.checklist import checklist
+from bibdebitor.backoffice.checklist import checklist, latest_sign_offs
 from bibdebitor.backoffice.cleansing import report
 from bibdebitor.backoffice.dashboard import dashboard
 from bibdebitor.backoffice.forms import NewAgencyForm, SetupForm, SignOffForm, SwitchOnForm
@@ -40,10 +40,9 @@ def _agency(agency_id: str) -> Agency:
 def rollout(request: HttpRequest) -> HttpResponse:
     """Every municipality by roll-out wave, with how far its checklist has come. Only the
     sign-offs and the ledger are read here; the other systems are asked per agency."""
-    rows = []
-    for agency in Agency.objects.order_by("rollout_wave", "planned_go_live", "name"):
-        signed = SignOff.objects.filter(agency=agency, status=Status.DONE).values("task")
-        rows.append((agency, len({s["task"] for s in signed})))
+    agencies = list(Agency.objects.order_by("rollout_wave", "planned_go_live", "name"))
+    sign_offs = latest_sign_offs(agencies)
+    rows = [(a, sum(s.status == Status.DONE for s in sign_offs[a.pk].values())) for a in agencies]
     return render(request, "backoffice/rollout.html", {"rows": rows})
 
 

@@ -9,8 +9,7 @@ import uuid
 import httpx
 
 from bibdebitor.broker.models import Call, ItSystem, Municipality, Route, Service
-from bibdebitor.protocol.codec import CONTENT_TYPE
-from bibdebitor.protocol.messages import Service as ProtocolService
+from bibdebitor.protocol.client import soap_headers
 
 # One pool per process, shared by the server's threads (httpx.Client is thread-safe).
 _client = httpx.Client(
@@ -25,10 +24,7 @@ class Unreachable(Exception):
 
 def forward(route: Route, service: Service, body: bytes) -> httpx.Response:
     """POST the signed bytes unchanged, so the receiver can check the signature too."""
-    protocol: ProtocolService = service.protocol
-    headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{protocol.soap_action}"'}
-    if route.channel_token:
-        headers["Authorization"] = f"Bearer {route.channel_token}"
+    headers = soap_headers(service.protocol, route.channel_token)
     try:
         return _client.post(route.address, content=body, headers=headers)
     except httpx.TransportError as error:

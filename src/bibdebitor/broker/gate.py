@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -164,16 +165,28 @@ def _municipality(header: Header) -> Municipality:
     return municipality
 
 
+def agreement_states(agreement_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, AgreementState]:
+    """Each agreement's state: its last decision, or requested while there is none."""
+    ids = list(agreement_ids)
+    states = dict.fromkeys(ids, AgreementState.REQUESTED)
+    decisions = AgreementDecision.objects.filter(agreement_id__in=ids).order_by("id")
+    for agreement_id, state in decisions.values_list("agreement_id", "state"):
+        states[agreement_id] = AgreementState(state)
+    return states
+
+
 def agreement_state(agreement_id: uuid.UUID) -> AgreementState:
-    last = AgreementDecision.objects.filter(agreement_id=agreement_id).order_by("-id").first()
-    return AgreementState(last.state) if last else AgreementState.REQUESTED
+    return agreement_states([agreement_id])[agreement_id]
 
 
 def _require_agreement(caller: ItSystem, service: Service, municipality: Municipality) -> None:
-    agreements = Agreement.objects.filter(
-        caller=caller, service=service, municipality=municipality
-    ).order_by("-requested_at")
-    states = [agreement_state(a.pk) for a in agreements]
+    ids = (
+        Agreement.objects.filter(caller=caller, service=service, municipality=municipality)
+        .order_by("-requested_at")
+        .values_list("pk", flat=True)
+    )
+    by_id = agreement_states(ids)
+    states = [by_id[pk] for pk in ids]
     if any(lets_through(state) for state in states):
         return
     code, message = AGREEMENT_REFUSALS[states[0] if states else None]

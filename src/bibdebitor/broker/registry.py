@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from bibdebitor.broker.gate import agreement_state, current_route
+from bibdebitor.broker.gate import agreement_state, agreement_states, current_route
 from bibdebitor.broker.models import (
     Agreement,
     AgreementDecision,
@@ -116,13 +116,8 @@ def agreements_of(municipality: Municipality | None = None) -> list[AgreementVie
     )
     if municipality is not None:
         agreements = agreements.filter(municipality=municipality)
-    latest: dict[uuid.UUID, str] = {}
-    for decision in AgreementDecision.objects.filter(agreement__in=agreements).order_by("id"):
-        latest[decision.agreement_id] = decision.state
-    return [
-        AgreementView(a, AgreementState(latest.get(a.pk, AgreementState.REQUESTED)))
-        for a in agreements
-    ]
+    states = agreement_states(a.pk for a in agreements)
+    return [AgreementView(a, states[a.pk]) for a in agreements]
 
 
 def municipality_status(municipality: Municipality) -> dict[str, object]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bibdebitor.broker.forms import STATE_LABELS, AgreementFilterForm, DecisionForm
+from bibdebitor.broker.gate import agreement_state
 from bibdebitor.broker.models import Agreement, Call
 from bibdebitor.broker.registry import DECIDE_PERMISSION, agreements_of, decide
 from bibdebitor.domain.agreements import AgreementState
@@ -62,10 +63,9 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
                 messages.success(request, _("The decision is recorded."))
                 return redirect("agreement", agreement_id=agreement.pk)
     decisions = agreement.decisions.select_related("decided_by").order_by("id")
-    state = decisions.last().state if decisions else AgreementState.REQUESTED
     context = {
         "agreement": agreement,
-        "state": STATE_LABELS[AgreementState(state)],
+        "state": STATE_LABELS[agreement_state(agreement.pk)],
         "decisions": [(d, STATE_LABELS[AgreementState(d.state)]) for d in decisions],
         "form": form if may_decide else None,
     }

@@ -68,6 +68,14 @@ def http_client(connect_timeout: float = 5.0, read_timeout: float = 60.0) -> htt
     )
 
 
+def soap_headers(service: Service, token: str = "") -> dict[str, str]:
+    """The HTTP headers of an SF1590 call (the bearer token only where the channel uses one)."""
+    headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
 def call(
     client: httpx.Client,
     url: str,
@@ -81,12 +89,9 @@ def call(
     classify the answer; never raises for what the network or peer does."""
     if identity is not None:
         body = sign(body, identity)
-    headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{service.soap_action}"'}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
     started = time.monotonic()
     try:
-        response = client.post(url, content=body, headers=headers)
+        response = client.post(url, content=body, headers=soap_headers(service, token))
     except httpx.TransportError as exc:
         error = f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]
         return Answer(CallOutcome.TRANSIENT, None, None, _ms_since(started), error=error)

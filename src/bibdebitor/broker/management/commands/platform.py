@@ -17,6 +17,7 @@ from bibdebitor.broker.models import Agreement, ItSystem, Municipality, Service,
 from bibdebitor.credentials import digest
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.domain.errors import DomainError
+from bibdebitor.protocol.signing import fingerprint
 
 ADMINISTRATORS = "Aftaleadministratorer"
 ADMINISTRATOR_PERMISSIONS = ["decide_agreement", "view_agreement", "view_call"]
@@ -72,8 +73,6 @@ class Command(BaseCommand):
         registry.register_system(uuid, name, _read(cert))
 
     def _revoke_certificate(self, cert: Path, reason: str, **_: object) -> None:
-        from bibdebitor.protocol.signing import fingerprint
-
         revoked = registry.revoke_certificate(fingerprint(_read(cert)), reason)
         self.stdout.write(f"{revoked} revoked")
 
