@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_ADDR ?= 127.0.0.1:8000
+DEMO_SIZE ?= small
+DEMO_DIR  := var/demo
 
 .PHONY: demo test lint format messages clean
 
@@ -13,9 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# A fresh demo every time: its own data directory under var/demo.
 demo: $(STAMP)
-	$(BIN)/bibdebitor migrate --noinput
-	$(BIN)/bibdebitor demo --addr $(DEMO_ADDR)
+	rm -rf $(DEMO_DIR)
+	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor migrate --noinput >/dev/null
+	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor demo --addr $(DEMO_ADDR) --size $(DEMO_SIZE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -35,6 +35,13 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+def stop(process: subprocess.Popen | None) -> None:
+    """Ask a background process to finish (SIGTERM) and wait for it."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        process.wait(10)
+
+
 @dataclass
 class ServiceProcess:
     """``<command> serve`` on a free port, configured only by its environment."""
@@ -59,28 +66,28 @@ class ServiceProcess:
         env.update(self.env_extra)
         return env
 
-    def manage(self, *args: str) -> str:
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
         """Run one of the process's management commands; its output (raises on failure)."""
         done = subprocess.run(  # noqa: S603
-            [*self.COMMAND, *args], env=self.env, capture_output=True, text=True
+            [*self.COMMAND, *args], env={**self.env, **(env or {})}, capture_output=True, text=True
         )
         if done.returncode:
             raise RuntimeError(f"{args[0]} failed: {done.stderr.strip()[-2000:]}")
         return done.stdout
 
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """Start one of the process's long-running commands in the background."""
+        return subprocess.Popen(  # noqa: S603
+            [*self.COMMAND, *args], env={**self.env, **(env or {})}, stdout=subprocess.DEVNULL
+        )
+
     def serve(self) -> None:
         self.port = self.port or free_port()
-        self.process = subprocess.Popen(  # noqa: S603
-            [*self.COMMAND, "serve", f"--addr=127.0.0.1:{self.port}"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-        )
+        self.process = self.spawn("serve", f"--addr=127.0.0.1:{self.port}")
         wait_for_port(self.port)
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
+        stop(self.process)
 
     @property
     def base_url(self) -> str:

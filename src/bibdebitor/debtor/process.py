@@ -23,11 +23,12 @@ class DebtorProcess(ServiceProcess):
     sender: uuid.UUID = field(default_factory=uuid.uuid4)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     vendor: str = "kmd_opus"
+    name: str = "Test Kommune"
 
     def set_up(self, *extra: str) -> None:
         self.manage(
             "setup-instance",
-            "--name=Test Kommune",
+            f"--name={self.name}",
             f"--organisation={self.organisation}",
             f"--instance={self.instance}",
             f"--vendor={self.vendor}",

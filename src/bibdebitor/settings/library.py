@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "bibdebitor.transfer",
     "bibdebitor.citizen",
     "bibdebitor.backoffice",
+    "bibdebitor.demo",
 ]
 
 ROOT_URLCONF = "bibdebitor.urls"

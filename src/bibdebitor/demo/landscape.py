@@ -1,0 +1,239 @@
+"""The whole integration on localhost, each part its own process as in production: the
+library's web server and sender worker, the service platform, and the municipality's debtor
+system with its coverage worker. Every SF1590 call is signed and crosses the platform under
+approved service agreements. Used by the demo and the fault drills; any process can be killed
+(SIGKILL) and started again."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibdebitor.broker.process import BrokerProcess
+from bibdebitor.debtor.process import DebtorProcess
+from bibdebitor.processes import ServiceProcess, cli, free_port, stop
+from bibdebitor.protocol.signing import make_identity
+
+REGISTRATION = "DebitorRegistreringAfsend"
+COVERAGE = "DaekningAfskrivningRegistreringAfsend"
+WORKERS = ("sender", "coverage")
+
+
+class LibraryProcess(ServiceProcess):
+    COMMAND = cli("main")
+    DATABASE = "library.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """What the library's agency and the debtor system must agree on."""
+
+    agency_id: str
+    name: str
+    cvr: str
+    organisation: uuid.UUID
+    instance: uuid.UUID
+    sender: uuid.UUID
+    vendor: str = "kmd_opus"
+
+
+def login(username: str) -> tuple[str, str]:
+    return username, secrets.token_urlsafe(9)
+
+
+@dataclass
+class Logins:
+    platform_admin: tuple[str, str] = field(default_factory=lambda: login("aftaleadmin"))
+    debtor_staff: tuple[str, str] = field(default_factory=lambda: login("sagsbehandler"))
+    mitid_code: str = field(default_factory=lambda: f"{secrets.randbelow(10**6):06d}")
+
+
+@dataclass
+class Landscape:
+    """``hop(port) -> port`` may put something (a fault proxy) in front of every call between
+    processes: sender → platform, platform → debtor system, debtor → platform → library."""
+
+    root: Path
+    municipality: Municipality
+    library_data: Path
+    library_env: dict[str, str] = field(default_factory=dict)
+    hop: Callable[[int], int] = lambda port: port
+    retry_base: float = 0.2
+    batch_size: int = 500
+    logins: Logins = field(default_factory=Logins)
+    coverage_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    workers: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.library = LibraryProcess(self.library_data, env_extra=dict(self.library_env))
+        self.broker = BrokerProcess(self.root / "broker")
+        m = self.municipality
+        self.debtor = DebtorProcess(
+            self.root / "debtor",
+            organisation=m.organisation,
+            instance=m.instance,
+            sender=m.sender,
+            vendor=m.vendor,
+            name=m.name,
+        )
+
+    # --- start and stop ---------------------------------------------------------------
+
+    def start(self) -> Landscape:
+        """Start every process; the agency must exist in the library's database already."""
+        self._write_identities()
+        self.broker.start()
+        self.debtor.env_extra.update(self._signing_env("debtor"))
+        self.debtor.env_extra["BIBDEBITOR_MITID_CODE"] = self.logins.mitid_code
+        self.debtor.start(*self._debtor_coverage_options())
+        self.debtor.manage(
+            "createsuperuser",
+            "--noinput",
+            f"--username={self.logins.debtor_staff[0]}",
+            "--email=sagsbehandler@demo.invalid",
+            env={"DJANGO_SUPERUSER_PASSWORD": self.logins.debtor_staff[1]},
+        )
+        self.library.port = self.library.port or free_port()  # the coverage route names it
+        self._register_on_platform()
+        self.library.serve()
+        self.library.manage(
+            "integration",
+            f"--agency={self.municipality.agency_id}",
+            "coverage-token",
+            f"--token={self.coverage_token}",
+            "--name=serviceplatformen",
+        )
+        self.start_worker("coverage")
+        return self
+
+    def stop(self) -> None:
+        for name in WORKERS:
+            stop(self.workers.pop(name, None))
+        for process in (self.library, self.debtor, self.broker):
+            process.stop()
+
+    def start_worker(self, name: str) -> None:
+        """The library's sender (``sender``) or the debtor system's coverage worker."""
+        if name == "sender":
+            # Signed calls need no bearer token: the platform must not see the debtor's.
+            self.workers[name] = self.library.spawn(
+                "worker",
+                f"--url={self.registration_url}",
+                f"--batch-size={self.batch_size}",
+                env={"BIBDEBITOR_SF1590_TOKEN": ""},
+            )
+        else:
+            self.workers[name] = self.debtor.spawn(
+                "coverage-worker", "--idle=0.1", f"--retry-base={self.retry_base}"
+            )
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one part: ``sender``, ``coverage``, ``broker`` or ``debtor``."""
+        target = self.workers[name] if name in WORKERS else getattr(self, name).process
+        target.kill()
+        target.wait(10)
+
+    def restart(self, name: str) -> None:
+        if name in WORKERS:
+            self.start_worker(name)
+        else:
+            getattr(self, name).serve()  # same port: the routes stay valid
+
+    # --- addresses ----------------------------------------------------------------------
+
+    def _via(self, process: ServiceProcess, path: str) -> str:
+        return f"http://127.0.0.1:{self.hop(process.port)}{path}"
+
+    @property
+    def registration_url(self) -> str:
+        return self._via(self.broker, f"/sf1590/{REGISTRATION}/1")
+
+    @property
+    def statement_url(self) -> str:
+        return f"{self.debtor.base_url}/sf1590/FordringOversigt/1"
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def _write_identities(self) -> None:
+        for name, title in (("library", "FBS"), ("debtor", self.municipality.name)):
+            directory = self.root / "identities" / name
+            directory.mkdir(parents=True, exist_ok=True)
+            identity = make_identity(title)
+            (directory / "key.pem").write_bytes(identity.key_pem)
+            (directory / "key.pem").chmod(0o600)
+            (directory / "cert.pem").write_bytes(identity.cert_pem)
+        self.library.env_extra.update(self._signing_env("library"))
+
+    def _signing_env(self, name: str) -> dict[str, str]:
+        directory = self.root / "identities" / name
+        return {
+            "BIBDEBITOR_SIGNING_KEY": str(directory / "key.pem"),
+            "BIBDEBITOR_SIGNING_CERT": str(directory / "cert.pem"),
+        }
+
+    def _debtor_coverage_options(self) -> list[str]:
+        return [
+            f"--coverage-url={self._via(self.broker, f'/sf1590/{COVERAGE}/1')}",
+            "--coverage-token=",
+            "--coverage-mode=immediate",
+            "--sender-name=FBS",
+        ]
+
+    def _register_on_platform(self) -> None:
+        m, platform = self.municipality, self.broker.platform
+        identities = self.root / "identities"
+        platform(
+            "municipality", f"--cvr={m.cvr}", f"--name={m.name}", f"--organisation={m.organisation}"
+        )
+        platform(
+            "system",
+            f"--uuid={m.sender}",
+            "--name=FBS",
+            f"--cert={identities / 'library' / 'cert.pem'}",
+        )
+        platform(
+            "system",
+            f"--uuid={m.instance}",
+            f"--name={m.name} debitorsystem",
+            f"--cert={identities / 'debtor' / 'cert.pem'}",
+        )
+        platform(
+            "route",
+            f"--organisation={m.organisation}",
+            f"--service={REGISTRATION}",
+            f"--receiver={m.instance}",
+            f"--address={self._via(self.debtor, f'/sf1590/{REGISTRATION}/1')}",
+            f"--channel-token={self.debtor.token}",
+        )
+        platform(
+            "route",
+            f"--organisation={m.organisation}",
+            f"--service={COVERAGE}",
+            f"--receiver={m.sender}",
+            f"--address={self._via(self.library, f'/sf1590/{COVERAGE}/1')}",
+            f"--channel-token={self.coverage_token}",
+        )
+        admin, password = self.logins.platform_admin
+        platform("administrator", f"--username={admin}", f"--password={password}")
+        for caller, service in ((m.sender, REGISTRATION), (m.instance, COVERAGE)):
+            agreement = platform(
+                "agreement",
+                f"--caller={caller}",
+                f"--service={service}",
+                f"--organisation={m.organisation}",
+            )
+            platform("decide", f"--agreement={agreement}", "--state=approved", f"--by={admin}")
+        self.library.env_extra.update(
+            {
+                "BIBDEBITOR_TRANSFER_RETRY_BASE": str(self.retry_base),
+                "BIBDEBITOR_PLATFORM_URL": self.broker.base_url,
+                "BIBDEBITOR_PLATFORM_TOKEN": platform("status-client", "--name=FBS"),
+                "BIBDEBITOR_SF1590_STATEMENT_URL": self.statement_url,
+                "BIBDEBITOR_DEBTOR_SETUP_URL": f"{self.debtor.base_url}/sf1590/Opsaetning/1",
+                "BIBDEBITOR_SF1590_TOKEN": self.debtor.token,
+            }
+        )

@@ -1,0 +1,216 @@
+"""``bibdebitor demo [--size tiny|small|medium|large] [--addr HOST:PORT] [--no-serve]``: the
+whole integration on localhost for a newcomer. It generates a municipality, starts the service
+platform and the debtor system next to the library, runs the dry run, the cut-over, a few
+months in the debtor system and reconciliation, prints a summary with the logins, and keeps
+serving until Ctrl-C. Run it on a fresh data directory (``make demo`` makes one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+import signal
+import threading
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.table import Table
+
+from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
+from bibdebitor.citizen.models import ClientSystem
+from bibdebitor.credentials import digest
+from bibdebitor.demo.landscape import Landscape, Municipality
+from bibdebitor.demo.scenario import Scenario, Summary
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+from bibdebitor.ledger.models import Agency, DebtorVendor, Patron, PatronKind
+from bibdebitor.ledger.services import set_pin
+
+MUNICIPALITY = Municipality(
+    agency_id="799900",
+    name="Demo Kommune",
+    cvr="29189129",
+    organisation=uuid.UUID("0a3f5e2c-7b1d-4c8e-9f60-2d4b8a1c9e01"),
+    instance=uuid.UUID("7c2e9d41-3a5b-4f6c-8d1e-0b9a8c7d6e02"),
+    sender=uuid.UUID("91aa26ad-cab7-4e83-8230-9bf35a076a55"),
+)
+SIZES = {
+    "tiny": MunicipalitySize(patrons=80, claims=250, years=2),
+    "small": MunicipalitySize(patrons=400, claims=1_500, years=3),
+    "medium": MunicipalitySize(patrons=2_000, claims=8_000, years=3),
+    "large": MunicipalitySize(patrons=20_000, claims=100_000, years=3),
+}
+
+
+def demo_agency() -> Agency:
+    m = MUNICIPALITY
+    return Agency.objects.create(
+        agency_id=m.agency_id,
+        name=f"{m.name}s Biblioteker",
+        cvr=m.cvr,
+        municipality_code="999",
+        debtor_vendor=DebtorVendor.KMD_OPUS,
+        organisation_uuid=m.organisation,
+        debtor_instance_uuid=m.instance,
+        org_unit_uuid=uuid.UUID("5d7b6f3c-1d1c-4d1e-9a55-3b3f0c7c1a01"),
+        sender_instance_uuid=m.sender,
+        substitute_cpr_enabled=True,
+        creditor_number="86836084",
+    )
+
+
+class Command(BaseCommand):
+    help = "Run the whole integration on localhost with a generated municipality."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", choices=list(SIZES), default="small")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="the library's address")
+        parser.add_argument("--no-serve", action="store_true", help="stop after the summary")
+        parser.add_argument("--summary-json", type=Path, help="also write the summary here")
+
+    def handle(self, *args: object, size: str, addr: str, no_serve: bool, **o: object) -> None:
+        if Agency.objects.filter(agency_id=MUNICIPALITY.agency_id).exists():
+            raise CommandError(
+                _("The demo has already run in this data directory; `make demo` starts afresh.")
+            )
+        console = Console(file=self.stdout, width=110)
+        logging.getLogger("bibdebitor").setLevel(logging.WARNING)  # the steps tell the story
+        agency = demo_agency()
+        with console.status(_("Generating the municipality …")):
+            made = generate_municipality(agency, SIZES[size])
+        console.print(
+            _("%(patrons)d patrons (%(guardians)d with a guardian), %(claims)d claims.")
+            % {"patrons": made.patrons, "guardians": made.guardians, "claims": made.claims}
+        )
+        landscape = Landscape(
+            settings.DATA_DIR / "landscape", MUNICIPALITY, library_data=settings.DATA_DIR
+        )
+        landscape.library.port = int(addr.rpartition(":")[2])
+        try:
+            with console.status(_("Starting the service platform and the debtor system …")):
+                landscape.start()
+            cutoff = timezone.localdate() - dt.timedelta(days=365)
+            summary = Scenario(landscape, agency, cutoff, console).run()
+            logins = self.logins(agency, landscape)
+            self.report(console, summary, landscape, logins)
+            if o["summary_json"]:
+                Path(str(o["summary_json"])).write_text(json.dumps(asdict(summary), default=str))
+            if summary.discrepancies != 0 or summary.reconciliation_error:
+                raise CommandError(_("Reconciliation found discrepancies."))
+            if not no_serve:
+                wait_for_ctrl_c(console)
+        finally:
+            landscape.stop()
+
+    def logins(self, agency: Agency, landscape: Landscape) -> dict[str, str]:
+        """A staff login, a citizen with a PIN and a fees-API client; kept in a file only
+        its owner can read (the citizen's CPR for the debtor portal is not printed)."""
+        staff_password = secrets.token_urlsafe(9)
+        call_command(
+            "staff-user", username="demo", password=staff_password, role=SYSTEM_ADMINISTRATORS
+        )
+        citizen = demo_citizen(agency)
+        pin = f"{secrets.randbelow(10_000):04d}"
+        set_pin(citizen, pin)
+        client_secret = secrets.token_urlsafe(18)
+        ClientSystem.objects.create(
+            client_id="demo-hjemmeside",
+            agency=agency,
+            name="Demo-hjemmeside",
+            secret_sha256=digest(client_secret),
+            active=True,
+        )
+        logins = {
+            "staff": f"demo / {staff_password}",
+            "citizen": f"{citizen.patron_number} / {pin}",
+            "citizen_cpr": citizen.cpr,
+            "fees_client": f"demo-hjemmeside / {client_secret}",
+            "platform_admin": " / ".join(landscape.logins.platform_admin),
+            "debtor_staff": " / ".join(landscape.logins.debtor_staff),
+        }
+        path = landscape.root / "LOGINS.txt"
+        path.write_text("".join(f"{k}: {v}\n" for k, v in logins.items()), encoding="utf-8")
+        path.chmod(0o600)
+        return logins
+
+    def report(
+        self, console: Console, summary: Summary, landscape: Landscape, logins: dict[str, str]
+    ) -> None:
+        console.rule(f"[bold]{_('Summary')}")
+        table = Table(show_header=False)
+        rows = [
+            (_("Dry-run code"), summary.dry_run_code),
+            (_("Claims handed over at the cut-over"), str(summary.handed_over)),
+            (_("Accepted by the debtor system"), str(summary.accepted)),
+            (_("Invoices / reminders sent"), f"{summary.invoices} / {summary.reminders}"),
+            (_("Claims paid (coverage in the library)"), str(summary.paid)),
+            (_("Claims written off"), str(summary.written_off)),
+            (_("Claims handed over for collection (PSRM)"), str(summary.collected)),
+            (_("Open error tasks"), str(summary.errors_by_cause.total())),
+            *(
+                (f"  {code}", str(count))
+                for code, count in sorted(summary.errors_by_cause.items())
+            ),
+            (
+                _("Reconciliation"),
+                summary.reconciliation_error
+                or _("%(library)d claims in the ledger, %(debtor)d in the debtor system")
+                % {"library": summary.library_claims, "debtor": summary.debtor_claims},
+            ),
+            (_("Discrepancies"), str(summary.discrepancies)),
+        ]
+        for label, value in rows:
+            table.add_row(label, value)
+        console.print(table)
+        agency, library = MUNICIPALITY.agency_id, landscape.library.base_url
+        debtor, instance = landscape.debtor.base_url, MUNICIPALITY.instance
+        places = [
+            (_("Back-office"), f"{library}/kommuner/{agency}/", logins["staff"]),
+            (_("Citizen page"), f"{library}/borger/{agency}/", logins["citizen"]),
+            (
+                _("Fees API (FBS), OAuth client"),
+                f"{library}/external/agencyid/patron/patronid/fees/v2",
+                logins["fees_client"],
+            ),
+            (_("Service platform"), f"{landscape.broker.base_url}/", logins["platform_admin"]),
+            (
+                _("Debtor system, staff"),
+                f"{debtor}/sagsbehandler/{instance}/",
+                logins["debtor_staff"],
+            ),
+            (
+                _("Debtor system, citizen portal"),
+                f"{debtor}/betalingsoverblik/{instance}/log-ind/",
+                _("MitID simulator: the citizen's CPR (in %(file)s), code %(code)s")
+                % {"file": landscape.root / "LOGINS.txt", "code": landscape.logins.mitid_code},
+            ),
+        ]
+        for title, address, login in places:
+            console.print(f"[bold]{title}[/bold]\n  {address}\n  {_('Login')}: {login}")
+
+
+def demo_citizen(agency: Agency) -> Patron:
+    """An adult patron whose claims reached the debtor system and saw coverage, if any did."""
+    of_age = timezone.localdate() - dt.timedelta(days=18 * 366)
+    adults = Patron.objects.filter(
+        agency=agency, kind=PatronKind.PERSON, birth_date__lte=of_age
+    ).exclude(cpr="")
+    covered = adults.filter(claims__events__kind=EventKind.COVERED)
+    handed_over = adults.filter(claims__events__kind=EventKind.ACCEPTED)
+    return covered.first() or handed_over.first() or adults.first()
+
+
+def wait_for_ctrl_c(console: Console) -> None:
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    console.print(_("Running. Press Ctrl-C to stop."))
+    stop.wait()
