@@ -8,6 +8,15 @@ from bibdebitor.ledger.models import Agency, DebtorVendor
 from bibdebitor.ledger.services import register_patron
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--drill-scale",
+        type=int,
+        default=1,
+        help="run the fault drills (tests/robustness) this many times larger",
+    )
+
+
 @pytest.fixture
 def agency(db):
     return Agency.objects.create(

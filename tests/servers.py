@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import random
 import socket
 import threading
 import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+RANDOM_FAULTS = ("503", "lose", "slow", "reset", "delay")
 
 
 class FaultProxy:
@@ -16,13 +19,27 @@ class FaultProxy:
     * ``"503"``: answer 503 without forwarding;
     * ``"lose"``: forward (the receiver applies it) and answer 502, as if the answer was lost;
     * ``"slow"``: forward, then hold the answer past the client's timeout;
+    * ``"delay"``: forward, then answer a little late (a slow response that arrives);
     * ``"reset"``: close the connection without an answer.
-    Records every body it was given.
+    With ``rate`` > 0, calls beyond the scripted ones meet a random fault at that rate.
+    Records every body it was given and every fault it made.
     """
 
-    def __init__(self, target_port: int, slow_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        target_port: int,
+        slow_seconds: float = 3.0,
+        *,
+        rate: float = 0.0,
+        seed: int = 0,
+        delay_seconds: float = 0.3,
+    ) -> None:
         self.target_port = target_port
         self.slow_seconds = slow_seconds
+        self.delay_seconds = delay_seconds
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.made: list[str] = []
         self.faults: deque[str] = deque()
         self.bodies: list[bytes] = []
         self.lock = threading.Lock()
@@ -35,7 +52,7 @@ class FaultProxy:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with proxy.lock:
                     proxy.bodies.append(body)
-                    fault = proxy.faults.popleft() if proxy.faults else "pass"
+                    fault = proxy.next_fault()
                 if fault == "503":
                     return self._answer(503, b"busy")
                 if fault == "reset":
@@ -45,8 +62,8 @@ class FaultProxy:
                 status, answer = proxy.forward(self.path, body, dict(self.headers))
                 if fault == "lose":
                     return self._answer(502, b"bad gateway")
-                if fault == "slow":
-                    time.sleep(proxy.slow_seconds)
+                if fault in ("slow", "delay"):
+                    time.sleep(proxy.slow_seconds if fault == "slow" else proxy.delay_seconds)
                 return self._answer(status, answer)
 
             def _answer(self, status: int, body: bytes) -> None:
@@ -62,6 +79,15 @@ class FaultProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def next_fault(self) -> str:
+        if self.faults:
+            return self.faults.popleft()
+        if self.rng.random() < self.rate:
+            fault = self.rng.choice(RANDOM_FAULTS)
+            self.made.append(fault)
+            return fault
+        return "pass"
 
     def forward(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.target_port, timeout=60)
@@ -81,5 +107,9 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
+    @property
+    def port(self) -> int:
+        return self.server.server_port
+
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"

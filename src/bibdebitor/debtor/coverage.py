@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import httpx
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,7 +50,6 @@ from bibdebitor.protocol.signing import Identity
 log = logging.getLogger(__name__)
 
 NIGHTLY_RUN_HOUR = 22
-LEASE = dt.timedelta(minutes=5)
 
 
 def next_nightly_run(moment: dt.datetime) -> dt.datetime:
@@ -117,7 +117,7 @@ class CoverageReporter:
         self.batch_size = batch_size
         self.retry_base = retry_base
         self.retry_cap = retry_cap
-        self.client = client or http_client()
+        self.client = client or http_client(read_timeout=settings.BIBDEBITOR_CALL_READ_TIMEOUT)
 
     def close(self) -> None:
         self.client.close()
@@ -162,7 +162,8 @@ class CoverageReporter:
                     break
                 due.append(message)
             CoverageMessage.objects.filter(pk__in=[m.pk for m in due]).update(
-                state=QueueState.LEASED, lease_until=now + LEASE
+                state=QueueState.LEASED,
+                lease_until=now + dt.timedelta(seconds=settings.BIBDEBITOR_LEASE_SECONDS),
             )
         return due
 

@@ -8,6 +8,8 @@
 ``BIBDEBITOR_ALLOWED_HOSTS`` comma-separated host names
 ``BIBDEBITOR_SIGNING_KEY``, ``BIBDEBITOR_SIGNING_CERT``  PEM files this process signs SF1590
                            calls with (the service platform checks them)
+``BIBDEBITOR_CALL_READ_TIMEOUT``, ``BIBDEBITOR_LEASE_SECONDS``  outgoing calls' answer timeout
+                           and the sending workers' lease (defaults 60 and 300 seconds)
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ def database(default_sqlite_name: str, url_variable: str = "DATABASE_URL") -> di
     """The database named by ``url_variable`` or an SQLite file tuned for one writer and many
     readers."""
     url = os.environ.get(url_variable)
-    if url:
+    if url and not url.startswith("sqlite:"):
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    name = dj_database_url.parse(url)["NAME"] if url else str(DATA_DIR / default_sqlite_name)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(DATA_DIR / default_sqlite_name),
+        "NAME": name,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -113,6 +116,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Without one, calls are sent unsigned (a direct set-up without the service platform).
 BIBDEBITOR_SIGNING_KEY = os.environ.get("BIBDEBITOR_SIGNING_KEY", "")
 BIBDEBITOR_SIGNING_CERT = os.environ.get("BIBDEBITOR_SIGNING_CERT", "")
+# How long an outgoing SF1590 call waits for its answer, and how long a worker holds the
+# messages it is sending (a crashed worker's messages are taken up again after that).
+BIBDEBITOR_CALL_READ_TIMEOUT = float(os.environ.get("BIBDEBITOR_CALL_READ_TIMEOUT", "60"))
+BIBDEBITOR_LEASE_SECONDS = float(os.environ.get("BIBDEBITOR_LEASE_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

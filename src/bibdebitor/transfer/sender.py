@@ -80,6 +80,8 @@ class SenderConfig:
             "token": settings.BIBDEBITOR_SF1590_TOKEN,
             "batch_size": settings.BIBDEBITOR_TRANSFER_BATCH_SIZE,
             "retry_base": settings.BIBDEBITOR_TRANSFER_RETRY_BASE,
+            "read_timeout": settings.BIBDEBITOR_CALL_READ_TIMEOUT,
+            "lease": dt.timedelta(seconds=settings.BIBDEBITOR_LEASE_SECONDS),
             "identity": own_identity(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -155,10 +155,7 @@ class Command(BaseCommand):
             (_("Claims written off"), str(summary.written_off)),
             (_("Claims handed over for collection (PSRM)"), str(summary.collected)),
             (_("Open error tasks"), str(summary.errors_by_cause.total())),
-            *(
-                (f"  {code}", str(count))
-                for code, count in sorted(summary.errors_by_cause.items())
-            ),
+            *((f"  {code}", str(count)) for code, count in sorted(summary.errors_by_cause.items())),
             (
                 _("Reconciliation"),
                 summary.reconciliation_error
