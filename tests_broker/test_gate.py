@@ -192,7 +192,7 @@ def test_a_message_of_the_other_service_is_refused(platform):
         uuid.uuid4(), "k-1", CoverageKind.PAYMENT, dt.date.today(), "799900-1", 100
     )
     signed = sign(encode(CoverageRequest(header, (payment,))), LIBRARY)
-    assert_refused(platform, platform.post(signed), 500, "forkert_service")
+    assert_refused(platform, platform.post(signed), 400, "forkert_service")
 
 
 def test_an_unknown_service_is_refused(platform):

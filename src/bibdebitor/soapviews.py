@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from bibdebitor.credentials import digest
-from bibdebitor.protocol.codec import CONTENT_TYPE, SoapFault, decode_request, encode_fault
+from bibdebitor.protocol.codec import (
+    CALLER_ERROR,
+    CONTENT_TYPE,
+    SoapFault,
+    decode_request,
+    encode_fault,
+)
 from bibdebitor.protocol.messages import Header, SystemRef
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError
 
@@ -42,9 +48,9 @@ def decode(request: HttpRequest, expected: type) -> object | HttpResponse:
     try:
         message = decode_request(request.body)
     except ProtocolError as error:
-        return fault(500, error.code, str(error))
+        return fault(CALLER_ERROR, error.code, str(error))
     if not isinstance(message, expected):
-        return fault(500, "forkert_service", "Beskeden hører til en anden service.")
+        return fault(CALLER_ERROR, "forkert_service", "Beskeden hører til en anden service.")
     return message
 
 
@@ -52,9 +58,13 @@ def wrong_route(header: Header, sender: SystemRef | None, receiver: SystemRef | 
     """A fault if the routing header does not name the expected sender and receiver."""
     expected_receiver = receiver.it_system_instance if receiver else None
     if header.receiver.it_system_instance != expected_receiver:
-        return fault(500, "forkert_modtager", "Modtageren i hovedoplysningerne er forkert.")
+        return fault(
+            CALLER_ERROR, "forkert_modtager", "Modtageren i hovedoplysningerne er forkert."
+        )
     if sender is None or header.sender.it_system_instance != sender.it_system_instance:
-        return fault(500, "forkert_afsender", "Afsenderen i hovedoplysningerne er forkert.")
+        return fault(
+            CALLER_ERROR, "forkert_afsender", "Afsenderen i hovedoplysningerne er forkert."
+        )
     return None
 
 

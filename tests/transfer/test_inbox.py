@@ -214,7 +214,7 @@ def test_a_wrong_routing_header_is_refused(library, claim):
         header.receiver,
     )
     response = post(encode(CoverageRequest(forged, request.registrations)))
-    assert response.status_code == 500
+    assert response.status_code == 400
     assert b"forkert_afsender" in response.content
     assert claim_state(claim).covered == 0
 

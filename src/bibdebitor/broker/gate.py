@@ -29,7 +29,7 @@ from bibdebitor.broker.models import (
 )
 from bibdebitor.domain.agreements import AgreementState, lets_through
 from bibdebitor.domain.errors import DomainError, gettext_noop
-from bibdebitor.protocol.codec import decode_request
+from bibdebitor.protocol.codec import CALLER_ERROR, decode_request
 from bibdebitor.protocol.messages import CoverageRequest, Header, RegistrationRequest
 from bibdebitor.protocol.safexml import ProtocolError
 from bibdebitor.protocol.signing import SignatureError, Verified, nonce_key, verify
@@ -129,10 +129,10 @@ def _decode(envelope: bytes, service: Service) -> RegistrationRequest | Coverage
     try:
         message = decode_request(envelope)
     except ProtocolError as error:
-        raise Refused(500, error.code, str(error)) from None
+        raise Refused(CALLER_ERROR, error.code, str(error)) from None
     if not isinstance(message, MESSAGE_TYPES[service]):
         raise Refused(
-            500, "forkert_service", gettext_noop("The message belongs to another service.")
+            CALLER_ERROR, "forkert_service", gettext_noop("The message belongs to another service.")
         )
     return message
 

@@ -58,6 +58,11 @@ def _soap(name: str) -> str:
     return f"{{{SOAP_NS}}}{name}"
 
 
+# The HTTP status of a ``Client`` fault (the caller's mistake). SOAP 1.1 services often answer
+# 500 for every fault; we keep 500 for our own failures, as SOAP 1.2 does for Sender faults.
+CALLER_ERROR = 400
+
+
 class SoapFault(ProtocolError):
     """A SOAP fault: ``role`` is "Client" (the request is wrong) or "Server"."""
 
