@@ -7,7 +7,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
 DEMO_DIR  := var/demo
 
-.PHONY: demo test lint format messages clean
+.PHONY: demo test bench lint format messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
 	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor migrate --noinput >/dev/null
 	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor demo --addr $(DEMO_ADDR) --size $(DEMO_SIZE)
+
+# Every benchmark on SQLite and PostgreSQL, one table (BENCH_SIZE=quick: 10 times smaller).
+BENCH_SIZE ?= full
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --size $(BENCH_SIZE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,146 @@
+"""Every benchmark, on the embedded default (SQLite) and on PostgreSQL, in one table.
+
+    .venv/bin/python benchmarks/run.py                      # the issue's sizes (1M claims)
+    .venv/bin/python benchmarks/run.py --size quick         # 10 times smaller, minutes
+    .venv/bin/python benchmarks/run.py --databases sqlite   # one database only
+    make bench                                              # the same, full size
+
+Each benchmark runs as its own program (``benchmarks/<name>.py``), on PostgreSQL under
+``scripts/with-postgres`` (a throw-away cluster per program); each writes its JSON under
+``benchmarks/results/<database>/``. This program reads them back, prints one table with the
+targets next to the figures, and writes it as ``benchmarks/results/summary.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from report import stamped, write
+from rich.console import Console
+from rich.table import Table
+
+RESULTS = Path("benchmarks/results")
+SIZES = {
+    "full": {"handover": (100_000, 1_000_000), "large": 1_000_000},
+    "quick": {"handover": (10_000, 100_000), "large": 100_000},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    name: str  # the JSON file's stem
+    script: str
+    args: tuple[str, ...]
+
+
+def runs(size: str) -> list[Run]:
+    sizes = SIZES[size]
+    large = str(sizes["large"])
+    found = []
+    for claims in sizes["handover"]:
+        found.append(Run(f"handover-{claims}", "transfer_throughput", ("--claims", str(claims))))
+        found.append(Run(f"floor-{claims}", "floor", ("--claims", str(claims))))
+    return [
+        *found,
+        Run("payment_latency", "payment_latency", ("--payments", "100")),
+        Run("fees_api", "fees_api", ("--claims", large, "--seconds", "20")),
+        Run("dry_run", "cutover_preview", ("--claims", large, "--runs", "2")),
+        Run("reconciliation", "reconciliation", ("--claims", large)),
+    ]
+
+
+def execute(run: Run, database: str) -> dict:
+    out = RESULTS / database / f"{run.name}.json"
+    command = [sys.executable, f"benchmarks/{run.script}.py", *run.args, "--json", str(out)]
+    if database == "postgresql":
+        command = ["scripts/with-postgres", *command]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    print(f"· {database}: {run.script} {' '.join(run.args)}", flush=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][:200]}
+    return json.loads(out.read_text())
+
+
+def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
+    """(figure, value, target) for one database's results."""
+
+    def get(name: str, key: str, unit: str = "") -> str:
+        found = results.get(name, {})
+        if "error" in found:
+            return f"failed: {found['error']}"
+        return f"{found[key]:,}{unit}" if key in found else "–"
+
+    table = []
+    for name in sorted(n for n in results if n.startswith("handover-")):
+        claims = int(name.split("-")[1])
+        result, floor = results[name], results.get(f"floor-{claims}", {})
+        seconds = result.get("enqueue_seconds", 0) + result.get("delivery_seconds", 0)
+        if seconds:
+            ratio = f" ({seconds / floor['floor_seconds']:.1f}× the floor)" if floor else ""
+            value = f"{round(claims / seconds):,}/s in {seconds:,.0f} s{ratio}"
+        else:
+            value = get(name, "delivery_seconds")
+        target = "1M in < 120 s" if claims >= 1_000_000 else ""
+        table.append((f"hand-over {claims:,} claims end to end", value, target))
+        table.append(
+            (
+                f"  floor {claims:,}: insert / encode+decode / loopback",
+                " / ".join(
+                    get(f"floor-{claims}", key, " s")
+                    for key in ("insert_seconds", "encode_decode_seconds", "loopback_post_seconds")
+                ),
+                "",
+            )
+        )
+    table += [
+        ("payment to library, p50", get("payment_latency", "p50_seconds", " s"), ""),
+        ("payment to library, p95", get("payment_latency", "p95_seconds", " s"), "< 2 s"),
+        ("fees API requests/s", get("fees_api", "requests_per_second"), "≥ 1,000"),
+        ("fees API p99", get("fees_api", "p99_ms", " ms"), "< 50 ms"),
+        (
+            f"dry run, {results.get('dry_run', {}).get('claims', 0):,} claims",
+            get("dry_run", "preview_seconds_best", " s"),
+            "",
+        ),
+        (
+            f"reconciliation, {results.get('reconciliation', {}).get('claims', 0):,} claims",
+            get("reconciliation", "reconcile_seconds", " s"),
+            "",
+        ),
+    ]
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=list(SIZES), default="full")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--only", help="comma-separated run names (e.g. fees_api,dry_run)")
+    args = parser.parse_args()
+    wanted = set(args.only.split(",")) if args.only else None
+    summary: dict[str, dict] = {}
+    for database in args.databases.split(","):
+        summary[database] = {
+            run.name: execute(run, database)
+            for run in runs(args.size)
+            if wanted is None or run.name in wanted
+        }
+    table = Table("figure", *summary, "target", title=f"bibdebitor benchmarks ({args.size})")
+    per_database = [rows(results) for results in summary.values()]
+    for lines in zip(*per_database, strict=True):
+        table.add_row(lines[0][0], *(line[1] for line in lines), lines[0][2])
+    Console(width=160).print(table)
+    figures = stamped({"size": args.size, "results": summary})
+    print(f"{figures['machine']}, {figures['measured_at']}")
+    write(figures, RESULTS / "summary.json")
+
+
+if __name__ == "__main__":
+    main()
