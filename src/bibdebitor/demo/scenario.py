@@ -21,7 +21,7 @@ from bibdebitor.demo.landscape import Landscape
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency, ClaimEvent
-from bibdebitor.sortiment.cutover import Preview, preview
+from bibdebitor.sortiment.cutover import Preview, Tally, preview
 from bibdebitor.sortiment.labels import BLOCKERS
 from bibdebitor.transfer.activation import activate
 from bibdebitor.transfer.models import MessageState, OutboxMessage, ReconciliationRun
@@ -59,15 +59,6 @@ CALENDAR = (
     Month(30, write_off=0.05),
     Month(45),
 )
-
-
-@dataclass(slots=True)
-class Tally:
-    count: int = 0
-    amount_ore: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.count} ({format_kroner(self.amount_ore)})"
 
 
 @dataclass

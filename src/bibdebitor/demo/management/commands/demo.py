@@ -30,9 +30,11 @@ from bibdebitor.credentials import digest
 from bibdebitor.demo.landscape import Landscape, Municipality
 from bibdebitor.demo.scenario import Scenario, Summary
 from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Agency, DebtorVendor, Patron, PatronKind
 from bibdebitor.ledger.services import set_pin
+from bibdebitor.sortiment.cutover import Tally
 
 MUNICIPALITY = Municipality(
     agency_id="799900",
@@ -151,9 +153,9 @@ class Command(BaseCommand):
             (_("Claims handed over at the cut-over"), str(summary.handed_over)),
             (_("Accepted by the debtor system"), str(summary.accepted)),
             (_("Invoices / reminders sent"), f"{summary.invoices} / {summary.reminders}"),
-            (_("Claims paid (coverage in the library)"), str(summary.paid)),
-            (_("Claims written off"), str(summary.written_off)),
-            (_("Claims handed over for collection (PSRM)"), str(summary.collected)),
+            (_("Claims paid (coverage in the library)"), counted(summary.paid)),
+            (_("Claims written off"), counted(summary.written_off)),
+            (_("Claims handed over for collection (PSRM)"), counted(summary.collected)),
             (_("Open error tasks"), str(summary.errors_by_cause.total())),
             *((f"  {code}", str(count)) for code, count in sorted(summary.errors_by_cause.items())),
             (
@@ -192,6 +194,10 @@ class Command(BaseCommand):
         ]
         for title, address, login in places:
             console.print(f"[bold]{title}[/bold]\n  {address}\n  {_('Login')}: {login}")
+
+
+def counted(tally: Tally) -> str:
+    return f"{tally.count} ({format_kroner(tally.amount_ore)})"
 
 
 def demo_citizen(agency: Agency) -> Patron:
