@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,17 @@ def pytest_addoption(parser):
         default=1,
         help="run the fault drills (tests/robustness) this many times larger",
     )
+
+
+def with_integration_settings(agency):
+    """Every setting the integration needs, with fresh identifiers (not yet switched on)."""
+    agency.organisation_uuid = uuid.uuid4()
+    agency.debtor_instance_uuid = uuid.uuid4()
+    agency.sender_instance_uuid = uuid.uuid4()
+    agency.org_unit_uuid = uuid.uuid4()
+    agency.substitute_cpr_enabled = True
+    agency.save()
+    return agency
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 
 import pytest
 from django.db import connection
@@ -22,6 +21,7 @@ from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.activation import activate
 from bibdebitor.transfer.models import MessageState, OutboxMessage
 from bibdebitor.transfer.reconciliation import StatementSource, reconcile
+from tests.conftest import with_integration_settings
 
 DRILL_ENV = {
     "BIBDEBITOR_LEASE_SECONDS": "3",  # a killed worker's messages are taken up again soon
@@ -56,12 +56,7 @@ def municipality_of(agency) -> Municipality:
 
 def make_landscape(tmp_path, agency, size: MunicipalitySize, **options) -> Landscape:
     """A generated municipality with the integration switched on: its claims in the outbox."""
-    agency.organisation_uuid = uuid.uuid4()
-    agency.debtor_instance_uuid = uuid.uuid4()
-    agency.sender_instance_uuid = uuid.uuid4()
-    agency.org_unit_uuid = uuid.uuid4()
-    agency.substitute_cpr_enabled = True
-    agency.save()
+    with_integration_settings(agency)
     generate_municipality(agency, size, seed=7)
     landscape = Landscape(
         tmp_path / "landscape",

@@ -23,6 +23,7 @@ from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES
 from bibdebitor.transfer.models import CoverageCredential, InboxMessage
+from tests.conftest import with_integration_settings
 from tests.protocol.samples import registration
 from tests.protocol.test_hostile_xml import BILLION_LAUGHS, XXE_FILE
 from tests.transfer.test_inbox import registration as coverage_registration
@@ -78,10 +79,7 @@ def broker(tmp_path_factory, debtor):
 @pytest.fixture
 def library(live_server, agency):
     """The library with a coverage caller and a fees-API client."""
-    agency.organisation_uuid = uuid.uuid4()
-    agency.debtor_instance_uuid = uuid.uuid4()
-    agency.sender_instance_uuid = uuid.uuid4()
-    agency.save()
+    with_integration_settings(agency)
     token = uuid.uuid4().hex
     CoverageCredential.objects.create(
         agency=agency, token_sha256=hashlib.sha256(token.encode()).hexdigest(), name="fuzz"

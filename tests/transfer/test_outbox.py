@@ -39,6 +39,7 @@ from bibdebitor.transfer.sender import (
     build_request,
 )
 from bibdebitor.transfer.tasks import dismiss, open_tasks, retry
+from tests.conftest import with_integration_settings
 
 from .conftest import CUTOFF, adults, claim_for, switch_on
 
@@ -50,13 +51,7 @@ CLASS_UUIDS = {c.user_key: str(c.uuid) for c in CLASSES}
 @pytest.fixture
 def ready(agency):
     """An agency with every setting the integration needs, not yet switched on."""
-    agency.organisation_uuid = uuid.uuid4()
-    agency.debtor_instance_uuid = uuid.uuid4()
-    agency.sender_instance_uuid = uuid.uuid4()
-    agency.org_unit_uuid = uuid.uuid4()
-    agency.substitute_cpr_enabled = True
-    agency.save()
-    return agency
+    return with_integration_settings(agency)
 
 
 def test_nothing_is_enqueued_before_the_integration_is_switched_on(ready):
