@@ -17,7 +17,7 @@ from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.payment_codes import code_line
 from bibdebitor.ledger.models import ClaimEvent
-from bibdebitor.protocol.signing import make_identity
+from bibdebitor.protocol.signing import write_identity
 from bibdebitor.transfer.models import CoverageCredential, MessageState, OutboxMessage
 from bibdebitor.transfer.platform import read_status
 from tests.transfer.conftest import adults, claim_for, configure, drain, sender_for, switch_on
@@ -28,17 +28,9 @@ REGISTRATION = "DebitorRegistreringAfsend"
 COVERAGE = "DaekningAfskrivningRegistreringAfsend"
 
 
-def write_identity(directory, name):
-    identity = make_identity(name)
-    directory.mkdir(parents=True)
-    (directory / "key.pem").write_bytes(identity.key_pem)
-    (directory / "cert.pem").write_bytes(identity.cert_pem)
-    return identity
-
-
 @pytest.fixture
 def processes(tmp_path):
-    debtor_identity = write_identity(tmp_path / "debtor-id", "KMD Opus Debitor")
+    debtor_identity = write_identity("KMD Opus Debitor", tmp_path / "debtor-id")
     debtor = DebtorProcess(
         tmp_path / "debtor",
         env_extra={
@@ -66,7 +58,7 @@ def test_hand_over_and_coverage_cross_the_platform_only_under_agreements(
     processes, live_server, agency, tmp_path, settings
 ):
     debtor, _, broker = processes
-    library_identity = write_identity(tmp_path / "library-id", "FBS Cicero")
+    library_identity = write_identity("FBS Cicero", tmp_path / "library-id")
     configure(agency, debtor)
     coverage_token = uuid.uuid4().hex
     CoverageCredential.objects.create(

@@ -19,7 +19,6 @@ from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.activation import activate
-from bibdebitor.transfer.models import MessageState, OutboxMessage
 from bibdebitor.transfer.reconciliation import StatementSource, reconcile
 from tests.conftest import with_integration_settings
 
@@ -71,12 +70,6 @@ def make_landscape(tmp_path, agency, size: MunicipalitySize, **options) -> Lands
     cutoff = timezone.localdate() - dt.timedelta(days=400)
     activate(agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="drill")
     return landscape
-
-
-def unfinished(agency) -> int:
-    return OutboxMessage.objects.filter(
-        agency=agency, state__in=[MessageState.PENDING, MessageState.LEASED]
-    ).count()
 
 
 def wait_until(condition, what: str, timeout: float = 240.0) -> None:

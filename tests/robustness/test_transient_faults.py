@@ -12,10 +12,10 @@ from tests.robustness.conftest import (
     coverage_waiting,
     debtor_activity,
     make_landscape,
-    unfinished,
     wait_until,
 )
 from tests.servers import RANDOM_FAULTS, FaultProxy
+from tests.transfer.conftest import unfinished
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -100,10 +100,10 @@ def sender_for(url: str, debtor, **overrides):
     return Sender(config, name=f"test-{uuid.uuid4().hex[:6]}")
 
 
-def unfinished() -> int:
-    return OutboxMessage.objects.filter(
-        state__in=[MessageState.PENDING, MessageState.LEASED]
-    ).count()
+def unfinished(agency=None) -> int:
+    """Outbox messages still to be sent (of one agency, or of all)."""
+    messages = OutboxMessage.objects.filter(state__in=[MessageState.PENDING, MessageState.LEASED])
+    return (messages.filter(agency=agency) if agency else messages).count()
 
 
 def drain(sender, timeout: float = 60.0):

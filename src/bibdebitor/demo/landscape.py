@@ -16,7 +16,7 @@ from pathlib import Path
 from bibdebitor.broker.process import BrokerProcess
 from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.processes import ServiceProcess, cli, free_port, stop
-from bibdebitor.protocol.signing import make_identity
+from bibdebitor.protocol.signing import write_identity
 
 REGISTRATION = "DebitorRegistreringAfsend"
 COVERAGE = "DaekningAfskrivningRegistreringAfsend"
@@ -160,12 +160,7 @@ class Landscape:
 
     def _write_identities(self) -> None:
         for name, title in (("library", "FBS"), ("debtor", self.municipality.name)):
-            directory = self.root / "identities" / name
-            directory.mkdir(parents=True, exist_ok=True)
-            identity = make_identity(title)
-            (directory / "key.pem").write_bytes(identity.key_pem)
-            (directory / "key.pem").chmod(0o600)
-            (directory / "cert.pem").write_bytes(identity.cert_pem)
+            write_identity(title, self.root / "identities" / name)
         self.library.env_extra.update(self._signing_env("library"))
 
     def _signing_env(self, name: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -91,6 +92,18 @@ def make_identity(name: str, *, days: int = 825) -> Identity:
         ),
         cert.public_bytes(serialization.Encoding.PEM),
     )
+
+
+def write_identity(name: str, directory: Path) -> Identity:
+    """A new identity as ``directory/key.pem`` (created readable by the owner only, before
+    the key is written) and ``directory/cert.pem``."""
+    identity = make_identity(name)
+    directory.mkdir(parents=True, exist_ok=True)
+    key = directory / "key.pem"
+    key.touch(mode=0o600)
+    key.write_bytes(identity.key_pem)
+    (directory / "cert.pem").write_bytes(identity.cert_pem)
+    return identity
 
 
 class _Utf8:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from bibdebitor.protocol.signing import make_identity
+from bibdebitor.protocol.signing import write_identity
 
 
 class Command(BaseCommand):
@@ -19,10 +19,5 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args: object, name: str, out: Path, **options: object) -> None:
-        identity = make_identity(name)
-        out.mkdir(parents=True, exist_ok=True)
-        key = out / "key.pem"
-        key.touch(mode=0o600)
-        key.write_bytes(identity.key_pem)
-        (out / "cert.pem").write_bytes(identity.cert_pem)
+        identity = write_identity(name, out)
         self.stdout.write(identity.fingerprint)
