@@ -7,6 +7,7 @@ approved service agreements. Used by the demo and the fault drills; any process 
 from __future__ import annotations
 
 import secrets
+import string
 import subprocess
 import uuid
 from collections.abc import Callable
@@ -41,8 +42,14 @@ class Municipality:
     vendor: str = "kmd_opus"
 
 
+def new_secret(length: int = 14) -> str:
+    """Letters and digits only: a secret starting with "-" would read as an option on a
+    command line (``--password -x…``)."""
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+
 def login(username: str) -> tuple[str, str]:
-    return username, secrets.token_urlsafe(9)
+    return username, new_secret()
 
 
 @dataclass

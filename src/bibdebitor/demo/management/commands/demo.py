@@ -27,7 +27,7 @@ from rich.table import Table
 from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
 from bibdebitor.citizen.models import ClientSystem
 from bibdebitor.credentials import digest
-from bibdebitor.demo.landscape import Landscape, Municipality
+from bibdebitor.demo.landscape import Landscape, Municipality, new_secret
 from bibdebitor.demo.scenario import Scenario, Summary
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.money import format_kroner
@@ -115,14 +115,14 @@ class Command(BaseCommand):
     def logins(self, agency: Agency, landscape: Landscape) -> dict[str, str]:
         """A staff login, a citizen with a PIN and a fees-API client; kept in a file only
         its owner can read (the citizen's CPR for the debtor portal is not printed)."""
-        staff_password = secrets.token_urlsafe(9)
+        staff_password = new_secret()
         call_command(
             "staff-user", username="demo", password=staff_password, role=SYSTEM_ADMINISTRATORS
         )
         citizen = demo_citizen(agency)
         pin = f"{secrets.randbelow(10_000):04d}"
         set_pin(citizen, pin)
-        client_secret = secrets.token_urlsafe(18)
+        client_secret = new_secret(24)
         ClientSystem.objects.create(
             client_id="demo-hjemmeside",
             agency=agency,
