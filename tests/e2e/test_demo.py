@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 
+from bibdebitor.demo.landscape import new_secret
 from bibdebitor.processes import cli, free_port
 
 LIBRARY = cli("main")
@@ -80,8 +81,6 @@ def test_the_demo_runs_its_whole_scenario_and_reconciles_to_zero(tmp_path):
 def test_demo_secrets_can_be_passed_as_command_line_options():
     """A secret starting with "-" reads as an option (``--password -x…``): the demo once
     failed that way, one run in ~64."""
-    from bibdebitor.demo.landscape import new_secret
-
     secrets = [new_secret() for _ in range(500)]
     assert all(len(s) == 14 and s.isascii() and s.isalnum() for s in secrets)
     assert len(set(secrets)) == 500
