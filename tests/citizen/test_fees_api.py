@@ -1,9 +1,19 @@
 """The FBS-compatible fees API: the OAuth password grant and the payable split around the
 cut-off date."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+
+from bibdebitor.citizen.models import AccessToken, ClientSystem
+from bibdebitor.credentials import digest
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.ledger.models import ClaimEvent
+from bibdebitor.ledger.selectors import journal_summaries, patron_claim_summaries
+from bibdebitor.ledger.services import NewEvent, append_events
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, CPR, PIN
 
@@ -74,3 +84,50 @@ def test_payable_only_before_the_cut_off_date(citizen):
     ]
     assert everything[2]["paidDate"]
     assert "paidDate" not in everything[1]
+
+
+def test_an_expired_token_or_a_deactivated_client_reads_nothing(citizen):
+    fresh = get_token().json()["access_token"]
+    assert fees(fresh)
+    issued = AccessToken.objects.get()
+    AccessToken.objects.create(
+        token_sha256=digest("udloebet-token"),
+        client=issued.client,
+        patron=issued.patron,
+        expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    unauthorised = {"includepaid": "true", "includenonpayable": "true"}
+    expired = Client().get(FEES, unauthorised, HTTP_AUTHORIZATION="Bearer udloebet-token")
+    assert expired.status_code == 401
+    ClientSystem.objects.update(active=False)
+    deactivated = Client().get(FEES, unauthorised, HTTP_AUTHORIZATION=f"Bearer {fresh}")
+    assert deactivated.status_code == 401
+    assert deactivated.json() == {"message": "client unauthorized"}
+
+
+def test_the_paid_date_is_the_local_date_of_the_last_payment(citizen):
+    _, claims = citizen
+    half_past_midnight_in_copenhagen = dt.datetime(2026, 1, 14, 23, 30, tzinfo=dt.UTC)
+    append_events(
+        [NewEvent(claims["old_fee"].pk, EventKind.COVERED, 3_000)],
+        actor="test",
+        occurred_at=half_past_midnight_in_copenhagen,
+    )
+    paid = fees(get_token().json()["access_token"], paid="true", nonpayable="true")[1]
+    assert paid["paidDate"] == "2026-01-15"
+
+
+def test_the_hand_written_summaries_agree_with_the_orm_ones(citizen):
+    patron, claims = citizen
+    child = claims["child_old"].patron
+    ids = [patron.pk, child.pk]
+    by_orm = {
+        summary.claim_id: summary
+        for (summary,) in journal_summaries(ClaimEvent.objects.filter(claim__patron_id__in=ids))
+    }
+    by_hand = dict((claim.pk, summary) for claim, summary in patron_claim_summaries(ids))
+    assert by_hand == by_orm
+    assert len(by_hand) == len(claims)
+    assert {s.transfer for s in by_hand.values()} >= {"at_library"}
+    assert any(s.cancelled for s in by_hand.values())
+    assert any(s.covered and s.last_covered_at for s in by_hand.values())

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bibdebitor import soapviews
 from bibdebitor.citizen.fees import api_fees
 from bibdebitor.citizen.models import AccessToken, ClientSystem
-from bibdebitor.citizen.patrons import find_patron
+from bibdebitor.citizen.patrons import find_patron, live_token_patron
 from bibdebitor.credentials import digest
 from bibdebitor.ledger.services import pin_matches
 
@@ -64,19 +64,17 @@ def token(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _patron_for(request: HttpRequest):
-    live = AccessToken.objects.select_related("patron__agency").filter(
-        expires_at__gt=timezone.now(), client__active=True
-    )
-    found = soapviews.caller(request, live)
-    return found.patron if found else None
+def _patron_for(request: HttpRequest) -> int | None:
+    """The id of the patron a live token of an active client stands for."""
+    token_digest = soapviews.bearer_digest(request)
+    return live_token_patron(token_digest) if token_digest else None
 
 
 @require_GET
 def fees(request: HttpRequest) -> HttpResponse:
     """``GET /external/agencyid/patron/patronid/fees/v2?includepaid=…&includenonpayable=…``"""
-    patron = _patron_for(request)
-    if patron is None:
+    patron_id = _patron_for(request)
+    if patron_id is None:
         return JsonResponse({"message": "client unauthorized"}, status=401)
     flags = {}
     for name in ("includepaid", "includenonpayable"):
@@ -85,6 +83,6 @@ def fees(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"message": f"{name} must be true or false"}, status=400)
         flags[name] = value
     found = api_fees(
-        patron, include_paid=flags["includepaid"], include_nonpayable=flags["includenonpayable"]
+        patron_id, include_paid=flags["includepaid"], include_nonpayable=flags["includenonpayable"]
     )
     return JsonResponse(found, safe=False)

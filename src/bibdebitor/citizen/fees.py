@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import VENDOR_RULES
@@ -16,13 +17,18 @@ from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.models import (
     Agency,
     Claim,
-    ClaimEvent,
     ClaimKind,
+    ClaimMaterial,
     Guardian,
     GuardianConsent,
     Patron,
 )
-from bibdebitor.ledger.selectors import JournalSummary, guardian_on, journal_summaries
+from bibdebitor.ledger.selectors import (
+    JournalSummary,
+    guardian_on,
+    patron_claim_materials,
+    patron_claim_summaries,
+)
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.transfer.models import InboxMessage
 
@@ -38,6 +44,7 @@ MATERIAL_GROUP = {"name": "standard", "description": "Standard"}
 class Fee:
     claim: Claim
     summary: JournalSummary
+    materials: tuple[ClaimMaterial, ...] = ()
 
     @property
     def payable_at_library(self) -> bool:
@@ -49,26 +56,28 @@ class Fee:
 
     @property
     def paid_on(self) -> dt.date | None:
-        """The date of the final payment, for a fee paid in full."""
+        """The (Danish) date of the final payment, for a fee paid in full."""
         if self.open_ore or not self.summary.covered or self.summary.last_covered_at is None:
             return None
-        return self.summary.last_covered_at.date()
+        return timezone.localdate(self.summary.last_covered_at)
 
 
 def fees_of(patrons: Iterable[Patron]) -> list[Fee]:
     """Every fee of these patrons that has not been cancelled, oldest first."""
-    ids = [p.pk for p in patrons]
-    summaries = {
-        summary.claim_id: summary
-        for (summary,) in journal_summaries(ClaimEvent.objects.filter(claim__patron_id__in=ids))
-    }
-    claims = (
-        Claim.objects.filter(patron_id__in=ids)
-        .select_related("patron")
-        .prefetch_related("materials")
-        .order_by("created_on", "claim_number")
-    )
-    return [Fee(c, summaries[c.pk]) for c in claims if not summaries[c.pk].cancelled]
+    by_id = {p.pk: p for p in patrons}
+    fees = fees_of_patron_ids(list(by_id))
+    for fee in fees:
+        fee.claim.patron = by_id[fee.claim.patron_id]
+    return fees
+
+
+def fees_of_patron_ids(ids: list[int]) -> list[Fee]:
+    materials = patron_claim_materials(ids)
+    return [
+        Fee(claim, summary, tuple(materials.get(claim.pk, ())))
+        for claim, summary in patron_claim_summaries(ids)
+        if not summary.cancelled
+    ]
 
 
 def fee_v2(fee: Fee) -> dict[str, object]:
@@ -87,7 +96,7 @@ def fee_v2(fee: Fee) -> dict[str, object]:
                 "materialItemNumber": material.item_number,
                 "materialGroup": MATERIAL_GROUP,
             }
-            for material in claim.materials.all()
+            for material in fee.materials
         ],
         "payableByClient": fee.payable_at_library,
     }
@@ -96,10 +105,10 @@ def fee_v2(fee: Fee) -> dict[str, object]:
     return result
 
 
-def api_fees(patron: Patron, *, include_paid: bool, include_nonpayable: bool) -> list[dict]:
+def api_fees(patron_id: int, *, include_paid: bool, include_nonpayable: bool) -> list[dict]:
     return [
         fee_v2(fee)
-        for fee in fees_of([patron])
+        for fee in fees_of_patron_ids([patron_id])
         if (include_paid or fee.open_ore > 0) and (include_nonpayable or fee.payable_at_library)
     ]
 
