@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import library_django
+from harness import analyze, library_django
 from report import publish
 
 
@@ -45,6 +45,7 @@ def main() -> None:
     size = MunicipalitySize(patrons=args.patrons or max(1, args.claims // 4), claims=args.claims)
     started = time.perf_counter()
     generate_municipality(agency, size, seed=1)
+    analyze()
     generated = time.perf_counter() - started
     cutoff = dt.date.today() - dt.timedelta(days=365)
     timings = []

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from harness import library_django, wired_agency
+from harness import analyze, library_django, wired_agency
 from report import publish
 
 BATCH = 5_000
@@ -46,6 +46,7 @@ def main() -> None:
     try:
         started = time.perf_counter()
         agency = _seed_library(debtor, args.claims, args.discrepancies)
+        analyze()
         lost = _lost(args.claims, args.discrepancies)
         seeding = subprocess.run(  # noqa: S603 - our own interpreter and this file
             [*DEBTOR_CLI[:1], __file__, "seed-debtor", str(args.claims), ",".join(map(str, lost))],

@@ -46,6 +46,7 @@ def database(default_sqlite_name: str, url_variable: str = "DATABASE_URL") -> di
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": name,
+        "CONN_MAX_AGE": 60,  # opening a connection costs more than a fees API answer
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -1,11 +1,25 @@
-"""``serve --addr HOST:PORT``: serve this side's WSGI application with waitress (threaded,
-HTTP/1.1 keep-alive), for both the library side and the debtor system."""
+"""``serve --addr HOST:PORT [--threads N] [--processes N]``: serve this side's WSGI application
+with waitress (threaded, HTTP/1.1 keep-alive), for both the library side and the debtor
+system. With several processes, each runs waitress on the one listening socket bound here
+(the kernel hands each connection to one of them), so the side can use more than one core."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from waitress import serve
+
+ORPHAN_CHECK_SECONDS = 0.5
+SERVER_OPTIONS = {"ident": "bibdebitor", "max_request_body_size": 64 * 1024 * 1024}
 
 
 class Command(BaseCommand):
@@ -13,19 +27,71 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--threads", type=int, default=8, help="per process")
+        parser.add_argument("--processes", type=int, default=1)
 
-    def handle(self, *args: object, addr: str, threads: int, **options: object) -> None:
+    def handle(
+        self, *args: object, addr: str, threads: int, processes: int, **options: object
+    ) -> None:
         host, _, port = addr.rpartition(":")
         if not host or not port.isdigit():
             raise CommandError("--addr must be HOST:PORT")
+        if threads < 1 or processes < 1:
+            raise CommandError("--threads and --processes must be at least 1")
+        application = get_wsgi_application()
         self.stdout.write(f"Serving on http://{addr}/", ending="\n")
         self.stdout.flush()
-        serve(
-            get_wsgi_application(),
-            host=host,
-            port=int(port),
-            threads=threads,
-            ident="bibdebitor",
-            max_request_body_size=64 * 1024 * 1024,
-        )
+        if processes == 1:
+            serve(application, host=host, port=int(port), threads=threads, **SERVER_OPTIONS)
+            return
+        listening = socket.create_server((host.strip("[]"), int(port)), backlog=1024)
+        connections.close_all()  # no database connection may be shared across the fork
+        children = [_fork_server(application, listening, threads) for _ in range(processes)]
+        sys.exit(_supervise(children))
+
+
+def _fork_server(application: object, listening: socket.socket, threads: int) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    try:
+        serve(application, sockets=[listening], threads=threads, **SERVER_OPTIONS)
+    finally:
+        os._exit(1)  # a server process never returns into the parent's code
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """A parent killed outright (kill -9, the OOM killer) cannot stop its server processes;
+    they stop themselves, so the port is free for the restart."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _supervise(children: list[int]) -> int:
+    """Wait for the server processes; stop them all when the parent is told to stop (exit 0)
+    or when one of them ends on its own (exit 1)."""
+    told_to_stop = False
+
+    def stop(*_: object) -> None:
+        nonlocal told_to_stop
+        told_to_stop = True
+        _terminate(children)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    os.wait()  # resumed after the handler (PEP 475) until a child ends
+    ended_on_its_own = not told_to_stop
+    _terminate(children)
+    for _ in children[1:]:
+        os.wait()
+    return 1 if ended_on_its_own else 0
+
+
+def _terminate(children: list[int]) -> None:
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):  # already reaped
+            os.kill(pid, signal.SIGTERM)
