@@ -88,7 +88,8 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
         else:
             value = get(name, "delivery_seconds")
         target = "1M in < 120 s" if claims >= 1_000_000 else ""
-        table.append((f"hand-over {claims:,} claims end to end", value, target))
+        workers = result.get("workers", 1)
+        table.append((f"hand-over {claims:,} claims end to end, {workers} workers", value, target))
         table.append(
             (
                 f"  floor {claims:,}: insert / encode+decode / loopback",

@@ -53,6 +53,7 @@ class ServiceProcess:
     port: int = 0
     process: subprocess.Popen | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
+    processes: int = 1  # server processes (``serve --processes``)
 
     @property
     def env(self) -> dict[str, str]:
@@ -83,7 +84,9 @@ class ServiceProcess:
 
     def serve(self) -> None:
         self.port = self.port or free_port()
-        self.process = self.spawn("serve", f"--addr=127.0.0.1:{self.port}")
+        self.process = self.spawn(
+            "serve", f"--addr=127.0.0.1:{self.port}", f"--processes={self.processes}"
+        )
         wait_for_port(self.port)
 
     def stop(self) -> None:
