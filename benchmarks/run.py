@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                      # the issue's sizes (1M claims)
     .venv/bin/python benchmarks/run.py --size quick         # 10 times smaller, minutes
     .venv/bin/python benchmarks/run.py --databases sqlite   # one database only
+    .venv/bin/python benchmarks/run.py --only dry_run       # one run again, the rest as stored
     make bench                                              # the same, full size
 
 Each benchmark runs as its own program (``benchmarks/<name>.py``), on PostgreSQL under
@@ -68,6 +69,11 @@ def execute(run: Run, database: str) -> dict:
     return json.loads(out.read_text())
 
 
+def latest(run: Run, database: str) -> dict:
+    stored = RESULTS / database / f"{run.name}.json"
+    return json.loads(stored.read_text()) if stored.exists() else {}
+
+
 def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
     """(figure, value, target) for one database's results."""
 
@@ -130,8 +136,10 @@ def main() -> None:
     for database in args.databases.split(","):
         summary[database] = {
             run.name: execute(run, database)
-            for run in runs(args.size)
             if wanted is None or run.name in wanted
+            # With --only, the other rows show their latest stored figures.
+            else latest(run, database)
+            for run in runs(args.size)
         }
     table = Table("figure", *summary, "target", title=f"bibdebitor benchmarks ({args.size})")
     per_database = [rows(results) for results in summary.values()]

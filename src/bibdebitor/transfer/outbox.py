@@ -86,7 +86,10 @@ def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: 
     if not agency.integration_active or agency.cutoff_date is None:
         return 0
     facts = list(claim_facts(agency, claim_ids))
-    patrons = borrowers(agency, {patron_id for _, patron_id, _ in facts})
+    # All the agency's claims: read all its patrons rather than name each one (an IN list of
+    # 250,000 patrons is more than SQLite or PostgreSQL take as parameters).
+    patron_ids = None if claim_ids is None else {patron_id for _, patron_id, _ in facts}
+    patrons = borrowers(agency, patron_ids)
     policy = policy_for(agency, agency.cutoff_date)
     chosen = []
     guardian_cprs: dict[int, str] = {}  # claim id -> the CPR of the guardian liable for it
