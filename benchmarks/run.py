@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --size quick         # 10 times smaller, minutes
     .venv/bin/python benchmarks/run.py --databases sqlite   # one database only
     .venv/bin/python benchmarks/run.py --only dry_run       # one run again, the rest as stored
+    .venv/bin/python benchmarks/run.py --table              # the stored figures, nothing run
     make bench                                              # the same, full size
 
 Each benchmark runs as its own program (``benchmarks/<name>.py``), on PostgreSQL under
@@ -130,8 +131,11 @@ def main() -> None:
     parser.add_argument("--size", choices=list(SIZES), default="full")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--only", help="comma-separated run names (e.g. fees_api,dry_run)")
+    parser.add_argument("--table", action="store_true", help="run nothing: the stored figures")
     args = parser.parse_args()
     wanted = set(args.only.split(",")) if args.only else None
+    if args.table:
+        wanted = set()
     summary: dict[str, dict] = {}
     for database in args.databases.split(","):
         summary[database] = {
