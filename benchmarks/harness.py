@@ -44,9 +44,12 @@ def wired_agency(debtor, agency_id: str, name: str, **extra: object):
 
 
 def analyze() -> None:
-    """Refresh the planner's statistics after bulk seeding, as autovacuum would on a live
-    PostgreSQL (without them it plans for empty tables) and as SQLite's ANALYZE does."""
+    """Refresh PostgreSQL's planner statistics after bulk seeding, as autovacuum would on a
+    live database (without them it plans for empty tables: a sequential scan of the journal
+    per fees request). SQLite gathers none unless told, and is measured that way: with
+    statistics its planner made the dry run 1.5× slower."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
