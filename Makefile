@@ -7,7 +7,9 @@ DEMO_ADDR ?= 127.0.0.1:8000
 DEMO_SIZE ?= small
 DEMO_DIR  := var/demo
 
-.PHONY: demo test bench lint format messages clean
+STATIC_STAMP := var/static/.collected
+
+.PHONY: demo test bench lint format messages clean static
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Det Fælles Designsystem from npm (package-lock.json), then every process's static files
+# collected into var/static, which WhiteNoise serves.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(STATIC_STAMP): $(STAMP) node_modules/.package-lock.json $(shell find src/bibdebitor -path '*/static/*' -type f)
+	$(BIN)/bibdebitor collectstatic --noinput --clear -v 0 -i scss -i '*.map' -i '*.md' -i eot -i ttf -i otf -i split
+	touch $(STATIC_STAMP)
+
+static: $(STATIC_STAMP)
+
 # A fresh demo every time: its own data directory under var/demo.
-demo: $(STAMP)
+demo: $(STAMP) static
 	rm -rf $(DEMO_DIR)
 	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor migrate --noinput >/dev/null
 	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor demo --addr $(DEMO_ADDR) --size $(DEMO_SIZE)
@@ -36,7 +49,7 @@ lint: $(STAMP)
 DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
 BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests_broker
 
-test: lint
+test: lint static
 	scripts/ensure-chromium >/dev/null
 	$(BIN)/pytest
 	$(DEBTOR_TESTS)
@@ -54,4 +67,4 @@ messages: $(STAMP)
 	cd src/bibdebitor && ../../$(BIN)/bibdebitor compilemessages -l da
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache .hypothesis

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from bibdebitor.citizen import api as citizen_api
 from bibdebitor.citizen import views as citizen_views
+from bibdebitor.common.web import dress_admin_site
 from bibdebitor.ledger import views as ledger_views
 from bibdebitor.sortiment import views as sortiment_views
 from bibdebitor.transfer import staff as transfer_staff
 from bibdebitor.transfer import views as transfer_views
+
+dress_admin_site(settings.BIBDEBITOR_SITE_TITLE)
 
 urlpatterns = [
     path("", ledger_views.overview, name="overview"),

@@ -106,7 +106,7 @@ def test_a_new_municipality_from_empty_to_go_live(
     page.goto(f"{live_server.url}/admin/login/?next=/kommuner/")
     page.get_by_label("Brugernavn").fill("admin")
     page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("button", name="Log på").click()
 
     # 1. A new agency.
     page.get_by_role("link", name="Ny kommune").click()
@@ -135,7 +135,7 @@ def test_a_new_municipality_from_empty_to_go_live(
 
     # 2. The set-up, all but the organisational unit.
     cutoff = dt.date.today() - dt.timedelta(days=30)
-    page.get_by_label("Debitorsystem:", exact=True).select_option("kmd_opus")
+    page.locator("#id_debtor_vendor").select_option("kmd_opus")
     page.get_by_label("Organisation (KOMBIT)").fill(str(debtor.organisation))
     page.get_by_label("Afsender it-systeminstans").fill(str(debtor.sender))
     page.get_by_label("Debitorsysteminstans").fill(str(debtor.instance))
@@ -175,7 +175,9 @@ def test_a_new_municipality_from_empty_to_go_live(
     # 5. Manual tasks are signed off.
     page.goto(f"{live_server.url}/kommuner/746100/")
     for task in MANUAL_TASKS:
+        page.locator(f'li[data-task="{task}"] summary').click()
         form = page.locator(f'li[data-task="{task}"] form.sign-off')
+        form.get_by_label("Ny status").select_option("done")
         form.get_by_label("Bemærkning").fill("Aftalt på styregruppemødet")
         form.get_by_role("button", name="Registrér").click()
         assert status_of(page, task) == "udført"

@@ -126,6 +126,9 @@ def test_the_dashboard_counts_hand_overs_coverage_and_delays(agency, adult):
     )
     figures = dashboard(agency)
     assert figures.handed_over[-1] == 2
+    # Defect: the amount handed over was 0 kr. on the day claims moved (an acceptance has no
+    # amount of its own); it is the claims' amounts, summed here another way.
+    assert figures.handed_over_ore[-1] == first.amount_ore + second.amount_ore > 0
     assert figures.covered[-1] == 1
     assert figures.covered_ore[-1] == 5_000
     assert dict(figures.open_by_state) == {"gebyr, overskredet lånetid, hos debitorsystemet": 5_000}
@@ -133,7 +136,24 @@ def test_the_dashboard_counts_hand_overs_coverage_and_delays(agency, adult):
 
 
 def test_the_rollout_view_counts_only_tasks_whose_newest_sign_off_is_done(agency, login):
+    client = login("library")
+    before = client.get("/kommuner/").context["rows"][0][1]
     for task, status in (("organisation", "done"), ("organisation", "open"), ("workflows", "done")):
         SignOff.objects.create(agency=agency, task=task, status=status, signed_by="anne")
-    response = login("library").get("/kommuner/")
-    assert response.context["rows"] == [(agency, 1)]
+    assert client.get("/kommuner/").context["rows"][0][1] == before + 1
+
+
+def test_the_rollout_view_shows_the_checklists_own_count(agency, login):
+    """Defect: the national view said 0 signed-off tasks while the checklist said 7 of 13."""
+    SignOff.objects.create(agency=agency, task="workflows", status="done", signed_by="anne")
+    SignOff.objects.create(
+        agency=agency, task="organisation", status="not_applicable", note="n/a", signed_by="anne"
+    )
+    client = login("library")
+    checklist_page = client.get(f"/kommuner/{agency.agency_id}/")
+    statuses = checklist_page.context["statuses"]
+    counted = sum(s.status in ("done", "not_applicable") for s in statuses)
+    assert checklist_page.context["done"] == counted
+    [(shown_agency, done, total)] = client.get("/kommuner/").context["rows"]
+    assert (shown_agency, done, total) == (agency, counted, len(statuses))
+    assert done >= 2

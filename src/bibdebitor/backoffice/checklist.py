@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from bibdebitor.backoffice.cleansing import report
-from bibdebitor.backoffice.models import DryRunView, SignOff
+from bibdebitor.backoffice.models import DryRunView, SettingChange, SignOff
 from bibdebitor.domain.agreements import AgreementState
-from bibdebitor.domain.golive import Check, Status, Task, TaskStatus, tasks_for
+from bibdebitor.domain.golive import (
+    GO_LIVE,
+    TASKS_BY_KEY,
+    Check,
+    Status,
+    Task,
+    TaskStatus,
+    tasks_for,
+)
 from bibdebitor.ledger.models import Agency
 from bibdebitor.transfer.activation import missing_settings
 from bibdebitor.transfer.platform import (
@@ -33,6 +42,18 @@ UNREACHABLE = {
     ),
     "no_organisation": gettext_noop("The municipality's organisation UUID is not set."),
 }
+
+
+STATUS_LABELS = {
+    Status.DONE: gettext_lazy("done"),
+    Status.FAILING: gettext_lazy("not yet"),
+    Status.OPEN: gettext_lazy("open"),
+    Status.NOT_APPLICABLE: gettext_lazy("not relevant"),
+}
+# The set-up journal's name for switching on over open tasks (``switch_on(override=…)``).
+GO_LIVE_OVERRIDE = "go_live_override"
+# How many agencies' checklists are asked of the other systems at once (national view).
+PARALLEL_CHECKLISTS = 8
 
 
 @dataclass(slots=True)
@@ -165,9 +186,47 @@ def _status(task: Task, facts: Facts, sign_off: SignOff | None) -> TaskStatus:
     return TaskStatus(task, Status.FAILING if reasons else Status.DONE, tuple(reasons), *signed)
 
 
+def _overridden(status: TaskStatus, agency: Agency) -> TaskStatus:
+    """Go-live done over open tasks says so: who switched on, why, and what was open."""
+    if status.task is not GO_LIVE or status.status is not Status.DONE:
+        return status
+    override = (
+        SettingChange.objects.filter(agency=agency, field=GO_LIVE_OVERRIDE).order_by("-id").first()
+    )
+    if override is None:
+        return status
+    titles = [_(TASKS_BY_KEY[key].title) for key in override.old_value.split(", ") if key]
+    note = _("switched on over open tasks (%(tasks)s): %(reason)s") % {
+        "tasks": "; ".join(titles),
+        "reason": override.new_value,
+    }
+    return TaskStatus(status.task, status.status, status.reasons, note, override.changed_by)
+
+
 def checklist(agency: Agency, facts: Facts | None = None) -> list[TaskStatus]:
     facts = facts or gather(agency)
     sign_offs = latest_sign_offs([agency])[agency.pk]
     return [
-        _status(task, facts, sign_offs.get(task.key)) for task in tasks_for(agency.debtor_vendor)
+        _overridden(_status(task, facts, sign_offs.get(task.key)), agency)
+        for task in tasks_for(agency.debtor_vendor)
     ]
+
+
+def tasks_done(statuses: list[TaskStatus]) -> int:
+    """Tasks that no longer stand in the way: done, or ruled out as not relevant."""
+    return sum(s.status in (Status.DONE, Status.NOT_APPLICABLE) for s in statuses)
+
+
+def checklist_progress(agencies: list[Agency]) -> dict[Agency, tuple[int, int]]:
+    """Each agency's (done, total) exactly as its checklist page counts them. The other
+    systems are asked for all agencies at once (HTTP only in the threads; the ledger is
+    read here, on this request's connection)."""
+    with ThreadPoolExecutor(max_workers=PARALLEL_CHECKLISTS) as pool:
+        debtor = pool.submit(read_debtor_setup)
+        platform = list(pool.map(read_status, agencies))
+    progress = {}
+    for agency, status in zip(agencies, platform, strict=True):
+        facts = Facts(agency, status, debtor.result(), report(agency).blocking)
+        statuses = checklist(agency, facts)
+        progress[agency] = (tasks_done(statuses), len(statuses))
+    return progress

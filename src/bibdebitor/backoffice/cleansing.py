@@ -7,10 +7,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bibdebitor.domain.cleansing import Consent, Finding, PatronRecord, Severity, findings
 from bibdebitor.ledger.models import Agency, GuardianConsent, Patron
 from bibdebitor.sortiment.cutover import policy_for
+
+SEVERITY_LABELS = {
+    Severity.BLOCKING: gettext_lazy("blocking"),
+    Severity.WARNING: gettext_lazy("warning"),
+    Severity.INFO: gettext_lazy("info"),
+}
 
 
 @dataclass(slots=True)

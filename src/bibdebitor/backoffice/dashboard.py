@@ -43,6 +43,11 @@ def _events(agency: Agency | None):
     return events.filter(claim__agency=agency) if agency else events
 
 
+# What an event's amount is, per kind shown per day: an acceptance carries no amount of its
+# own (the claim's amount is what was handed over); a coverage carries what was paid.
+AMOUNT_OF = {EventKind.ACCEPTED: "claim__amount_ore", EventKind.COVERED: "amount_ore"}
+
+
 def _per_day(agency: Agency | None, kind: str, days: list[dt.date]) -> tuple[list[int], list[int]]:
     since = timezone.make_aware(dt.datetime.combine(days[0], dt.time()))
     rows = (
@@ -50,9 +55,9 @@ def _per_day(agency: Agency | None, kind: str, days: list[dt.date]) -> tuple[lis
         .filter(kind=kind, recorded_at__gte=since)
         .annotate(day=TruncDate("recorded_at"))
         .values("day")
-        .annotate(n=Count("id"), ore=Sum("amount_ore"))
+        .annotate(n=Count("id"), ore=Sum(AMOUNT_OF[kind]))
     )
-    found = {row["day"]: (row["n"], row["ore"] or 0) for row in rows}
+    found = {row["day"]: (row["n"], int(row["ore"] or 0)) for row in rows}
     return [found.get(d, (0, 0))[0] for d in days], [found.get(d, (0, 0))[1] for d in days]
 
 
@@ -102,7 +107,7 @@ def dashboard(agency: Agency | None = None, today: dt.date | None = None) -> Das
     handed, handed_ore = _per_day(agency, EventKind.ACCEPTED, days)
     covered, covered_ore = _per_day(agency, EventKind.COVERED, days)
     return Dashboard(
-        [d.strftime("%d/%m") for d in days],
+        [f"{d.day}/{d.month}" for d in days],  # Danish short day: 1/12
         handed,
         covered,
         handed_ore,

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from bibdebitor.backoffice.checklist import checklist
+from bibdebitor.backoffice.checklist import GO_LIVE_OVERRIDE, checklist
 from bibdebitor.backoffice.models import SettingChange
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.golive import TaskStatus, ready_to_go_live
@@ -96,10 +96,21 @@ def _move_cutoff(agency: Agency, cutoff: dt.date | None, *, actor: str, preview_
     activate(agency, cutoff=cutoff, preview_code=preview_code, actor=actor)
 
 
-def switch_on(agency: Agency, *, preview_code: str, actor: str) -> Activation:
+def switch_on(agency: Agency, *, preview_code: str, actor: str, override: str = "") -> Activation:
+    """Switch on when every task before go-live is done. An operator may switch on over open
+    tasks only by giving a reason (``override``), journalled with the tasks then open."""
     standing = ready_to_go_live(checklist(agency))
-    if standing:
+    if standing and not override.strip():
         raise GoLiveBlocked(standing)
     if agency.cutoff_date is None:
         raise DomainError("no_cutoff", gettext_noop("Choose a cut-off date first."))
-    return activate(agency, cutoff=agency.cutoff_date, preview_code=preview_code, actor=actor)
+    with transaction.atomic():
+        if standing:
+            SettingChange.objects.create(
+                agency=agency,
+                field=GO_LIVE_OVERRIDE,
+                old_value=", ".join(s.task.key for s in standing),
+                new_value=override.strip(),
+                changed_by=actor,
+            )
+        return activate(agency, cutoff=agency.cutoff_date, preview_code=preview_code, actor=actor)

@@ -13,15 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bibdebitor.backoffice import charts
-from bibdebitor.backoffice.checklist import checklist, latest_sign_offs
-from bibdebitor.backoffice.cleansing import report
+from bibdebitor.backoffice.checklist import (
+    STATUS_LABELS,
+    checklist,
+    checklist_progress,
+    tasks_done,
+)
+from bibdebitor.backoffice.cleansing import SEVERITY_LABELS, report
 from bibdebitor.backoffice.dashboard import dashboard
 from bibdebitor.backoffice.forms import NewAgencyForm, SetupForm, SignOffForm, SwitchOnForm
 from bibdebitor.backoffice.models import SettingChange, SignOff
 from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
-from bibdebitor.domain.cleansing import Finding, Severity
+from bibdebitor.domain.cleansing import Finding
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.domain.golive import TASKS_BY_KEY, Status
+from bibdebitor.domain.golive import TASKS_BY_KEY, sign_off_choices
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency
 
@@ -41,8 +46,7 @@ def rollout(request: HttpRequest) -> HttpResponse:
     """Every municipality by roll-out wave, with how far its checklist has come. Only the
     sign-offs and the ledger are read here; the other systems are asked per agency."""
     agencies = list(Agency.objects.order_by("rollout_wave", "planned_go_live", "name"))
-    sign_offs = latest_sign_offs(agencies)
-    rows = [(a, sum(s.status == Status.DONE for s in sign_offs[a.pk].values())) for a in agencies]
+    rows = [(a, *progress) for a, progress in checklist_progress(agencies).items()]
     return render(request, "backoffice/rollout.html", {"rows": rows})
 
 
@@ -64,10 +68,15 @@ def new_agency(request: HttpRequest) -> HttpResponse:
 def agency_checklist(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
     statuses = checklist(agency)
+    rows = [
+        (s, STATUS_LABELS[s.status], [(c.value, STATUS_LABELS[c]) for c in sign_off_choices(s)])
+        for s in statuses
+    ]
     context = {
         "agency": agency,
         "statuses": statuses,
-        "done": sum(s.status in (Status.DONE, Status.NOT_APPLICABLE) for s in statuses),
+        "rows": rows,
+        "done": tasks_done(statuses),
         "may_sign": request.user.has_perm("backoffice.signoff_task"),
         "may_change": request.user.has_perm(CHANGE),
         "switch_form": SwitchOnForm(),
@@ -168,13 +177,14 @@ def cleansing(request: HttpRequest, agency_id: str) -> HttpResponse:
     ]
     context = {
         "agency": agency,
-        "counts": [(f, result.counts.get(f, 0)) for f in Finding],
-        "by_severity": result.count_by_severity(),
+        "counts": [
+            (f, f.severity.value, SEVERITY_LABELS[f.severity], result.counts.get(f, 0))
+            for f in Finding
+        ],
         "blocking": result.blocking,
         "rows": rows[:MAX_ROWS],
         "more": max(0, len(rows) - MAX_ROWS),
         "wanted": wanted,
-        "Severity": Severity,
     }
     return render(request, "backoffice/cleansing.html", context)
 
@@ -195,11 +205,9 @@ def overview_dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "per_day_amount": charts.columns_by_day(
             data.days,
-            [
-                (_("handed over (kr.)"), [o // 100 for o in data.handed_over_ore]),
-                (_("covered (kr.)"), [o // 100 for o in data.covered_ore]),
-            ],
+            [(_("handed over"), data.handed_over_ore), (_("covered"), data.covered_ore)],
             title=_("Amounts handed over and covered per day"),
+            show=format_kroner,
         ),
         "open_by_state": charts.horizontal_bars(
             data.open_by_state, title=_("Open amount by state and claim type"), show=format_kroner

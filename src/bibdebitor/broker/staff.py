@@ -77,4 +77,12 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     calls = Call.objects.select_related("caller", "municipality").order_by("-id")[:200]
-    return render(request, "broker/calls.html", {"calls": calls})
+    rows = [(call, outcome_label(call.outcome)) for call in calls]
+    return render(request, "broker/calls.html", {"calls": rows})
+
+
+def outcome_label(outcome: str) -> str:
+    """A call's outcome for people: forwarded, or refused with the refusal's code."""
+    if outcome == "forwarded":
+        return _("forwarded")
+    return _("refused: %(code)s") % {"code": outcome}

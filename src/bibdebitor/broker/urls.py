@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
 from bibdebitor.broker import api, staff, views
+from bibdebitor.common.web import dress_admin_site
+
+dress_admin_site(settings.BIBDEBITOR_SITE_TITLE)
 
 urlpatterns = [
     path("sf1590/<str:service>/1", views.service_call, name="broker-call"),

@@ -68,7 +68,7 @@ def overview(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
         return redirect("portal-sign-in", instance_uuid=instance_uuid)
     invoices = open_invoices_of(instance, cpr)
     total = sum(row.open_ore for row in invoices)
-    context = {"instance": instance, "invoices": invoices, "total": total}
+    context = {"instance": instance, "invoices": invoices, "total": total, "signed_in": True}
     return render(request, "debtor/portal_overview.html", context)
 
 
@@ -90,7 +90,9 @@ def pay(request: HttpRequest, instance_uuid: uuid.UUID, invoice_id: int) -> Http
         if transaction_id is not None:
             return _book(request, instance, row.invoice, form, transaction_id)
     return render(
-        request, "debtor/portal_pay.html", {"instance": instance, "row": row, "form": form}
+        request,
+        "debtor/portal_pay.html",
+        {"instance": instance, "row": row, "form": form, "signed_in": True},
     )
 
 

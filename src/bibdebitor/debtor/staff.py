@@ -24,6 +24,14 @@ MAX_BANK_FILE_BYTES = 20 * 1024 * 1024
 
 @staff_member_required
 @require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The staff start page: every instance (municipality) this server runs."""
+    instances = Instance.objects.order_by("name")
+    return render(request, "debtor/staff_home.html", {"instances": instances})
+
+
+@staff_member_required
+@require_http_methods(["GET"])
 def instance_overview(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
     instance = get_object_or_404(Instance, instance_uuid=instance_uuid)
     unplaced = Payment.objects.filter(instance=instance, account__isnull=True).order_by("-id")

@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from bibdebitor.common.web import dress_admin_site
 from bibdebitor.debtor import portal, staff, views
+
+dress_admin_site(settings.BIBDEBITOR_SITE_TITLE)
 
 urlpatterns = [
     path("sf1590/DebitorRegistreringAfsend/1", views.registration, name="sf1590-registration"),
@@ -15,6 +19,7 @@ urlpatterns = [
         portal.pay,
         name="portal-pay",
     ),
+    path("", staff.home, name="staff-home"),
     path("sagsbehandler/<uuid:instance_uuid>/", staff.instance_overview, name="staff-overview"),
     path("sagsbehandler/<uuid:instance_uuid>/bankfil/", staff.bank_file, name="staff-bank-file"),
     path(

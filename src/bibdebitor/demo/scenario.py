@@ -15,15 +15,13 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from bibdebitor.backoffice.setup import change_settings, switch_on
 from bibdebitor.demo.landscape import Landscape
 from bibdebitor.domain.claims import EventKind
-from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency, ClaimEvent
+from bibdebitor.sortiment.console import print_preview
 from bibdebitor.sortiment.cutover import Preview, Tally, preview
-from bibdebitor.sortiment.labels import BLOCKERS
-from bibdebitor.transfer.activation import activate
 from bibdebitor.transfer.models import MessageState, OutboxMessage, ReconciliationRun
 from bibdebitor.transfer.reconciliation import StatementSource, reconcile
 from bibdebitor.transfer.tasks import open_tasks
@@ -102,25 +100,22 @@ class Scenario:
     def dry_run(self) -> Preview:
         self.step(_("Dry run for the cut-off date %(date)s") % {"date": self.cutoff})
         result = preview(self.agency, self.cutoff)
-        table = Table(_("Will be handed over"), _("Claims"), _("Amount"))
-        for (account, claim_type), tally in sorted(result.moving.items()):
-            if tally.count:
-                table.add_row(
-                    f"{account} · {claim_type}", str(tally.count), format_kroner(tally.amount_ore)
-                )
-        for blocker, tally in result.blocked.items():
-            table.add_row(
-                f"[red]{BLOCKERS[blocker]}", str(tally.count), format_kroner(tally.amount_ore)
-            )
-        self.console.print(table)
+        print_preview(self.console, result, with_cleansing=False)
         self.summary.dry_run_code = result.fingerprint
         self.console.print(_("Dry-run code: %(code)s") % {"code": result.fingerprint})
         return result
 
     def cut_over(self, dry_run: Preview) -> None:
         self.step(_("Cut-over: the integration is switched on"))
-        result = activate(
-            self.agency, cutoff=self.cutoff, preview_code=dry_run.fingerprint, actor="demo"
+        # As an operator would: the cut-off date through the journalled set-up, then switched
+        # on through the checklist's gate; the demo's manual tasks (meetings, orders with the
+        # vendors) cannot be done here, so it switches on over them with a journalled reason.
+        change_settings(self.agency, {"cutoff_date": self.cutoff}, actor="demo")
+        result = switch_on(
+            self.agency,
+            preview_code=dry_run.fingerprint,
+            actor="demo",
+            override=_("Demo: the manual go-live tasks are not carried out in a demo."),
         )
         self.summary.handed_over = result.handed_over
         self.console.print(_("%(count)d claims are in the outbox.") % {"count": result.handed_over})

@@ -183,6 +183,22 @@ class TaskStatus:
     signed_by: str = ""
 
 
+def sign_off_choices(status: TaskStatus) -> list[Status]:
+    """What a sign-off may change a task's status to: only real changes, so the form never
+    offers (or preselects) the status the task already has. A manual task can be done, an
+    automatic one only its check makes done; either can be ruled out and reopened."""
+    choices = []
+    if status.task.manual and status.status is not Status.DONE:
+        choices.append(Status.DONE)
+    if status.status is not Status.NOT_APPLICABLE:
+        choices.append(Status.NOT_APPLICABLE)
+    if status.status is Status.NOT_APPLICABLE or (
+        status.task.manual and status.status is Status.DONE
+    ):
+        choices.append(Status.OPEN)
+    return choices
+
+
 def ready_to_go_live(statuses: list[TaskStatus]) -> list[TaskStatus]:
     """The tasks still standing in the way of switching on (every task before go-live)."""
     return [

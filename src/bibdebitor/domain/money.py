@@ -48,6 +48,11 @@ def parse_claim_amount(text: str) -> int:
     return amount
 
 
+def format_count(number: int) -> str:
+    """A count with Danish grouping: 12345 -> ``"12.345"``."""
+    return f"{number:,}".replace(",", ".")
+
+
 def format_kroner(ore: int, *, unit: bool = True) -> str:
     """øre -> ``"1.234,50 kr."`` (Danish grouping and decimal comma)."""
     sign = "-" if ore < 0 else ""

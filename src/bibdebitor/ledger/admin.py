@@ -44,9 +44,6 @@ TRANSFER_LABELS = {
     TransferStatus.REJECTED: _("rejected by debtor system"),
 }
 
-admin.site.site_header = _("bibdebitor administration")
-admin.site.site_title = _("bibdebitor")
-
 
 def actor(request: HttpRequest) -> str:
     return f"staff:{request.user.get_username()}"

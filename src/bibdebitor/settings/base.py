@@ -21,6 +21,8 @@ from pathlib import Path
 import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The checkout (an editable install): node_modules/ and the collected static files live here.
+PROJECT_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("BIBDEBITOR_DATA_DIR", Path.cwd() / "var")).resolve()
 
 
@@ -68,10 +70,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, overridden by ours for the design system
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "bibdebitor.middleware.refuse_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bibdebitor.common.context.site",
             ],
         },
     },
@@ -103,15 +108,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Danish only: the message ids are English, but a browser asking for English must still get
+# the Danish pages a municipality's staff and citizens are meant to see.
 LANGUAGE_CODE = "da"
-LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LANGUAGES = [("da", "Dansk")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
 
+# Static files: Det Fælles Designsystem from npm (``npm ci``) and our own, collected by
+# ``collectstatic`` (the Makefile does both) and served by every process with WhiteNoise.
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("BIBDEBITOR_STATIC_ROOT", PROJECT_DIR / "var" / "static"))
+STATICFILES_DIRS = [("dkfds", PROJECT_DIR / "node_modules" / "dkfds" / "dist")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Forms render with the design system's markup (templates/django/forms/…, templates/dkfds/…).
+FORM_RENDERER = "bibdebitor.common.forms.DesignSystemRenderer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # This process's signing identity for SF1590 calls (PEM files; made by ``make-identity``).
@@ -125,6 +141,7 @@ BIBDEBITOR_LEASE_SECONDS = float(os.environ.get("BIBDEBITOR_LEASE_SECONDS", "300
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "bibdebitor.common.web.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

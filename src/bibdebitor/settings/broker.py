@@ -1,6 +1,8 @@
 """The service platform (routing broker): its own process and database, like the debtor
 system. ``BIBDEBITOR_BROKER_DATABASE_URL`` selects PostgreSQL (default: SQLite)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
 
@@ -9,6 +11,14 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.broker"]
 ROOT_URLCONF = "bibdebitor.broker.urls"
 WSGI_APPLICATION = "bibdebitor.broker.wsgi.application"
 DATABASES = {"default": database("broker.sqlite3", "BIBDEBITOR_BROKER_DATABASE_URL")}
+
+BIBDEBITOR_SITE_TITLE = _("Service platform")
+BIBDEBITOR_SITE_HOME = "agreements"
+BIBDEBITOR_NAVIGATION = [
+    ("agreements", _("Service agreements"), "broker.view_agreement"),
+    ("calls", _("Calls"), "broker.view_call"),
+    ("admin:index", _("Administration"), None),
+]
 
 # SOAP bodies are read by the protocol's own parser with its own cap (protocol.safexml).
 DATA_UPLOAD_MAX_MEMORY_SIZE = None

@@ -3,6 +3,8 @@ library side. ``BIBDEBITOR_DEBTOR_DATABASE_URL`` selects PostgreSQL (default: SQ
 
 import os
 
+from django.utils.translation import gettext_lazy as _
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
 
@@ -11,6 +13,13 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.debtor"]
 ROOT_URLCONF = "bibdebitor.debtor.urls"
 WSGI_APPLICATION = "bibdebitor.debtor.wsgi.application"
 DATABASES = {"default": database("debtor.sqlite3", "BIBDEBITOR_DEBTOR_DATABASE_URL")}
+
+BIBDEBITOR_SITE_TITLE = _("Debtor system")
+BIBDEBITOR_SITE_HOME = "staff-home"
+BIBDEBITOR_NAVIGATION = [
+    ("staff-overview", _("Overview"), None),
+    ("admin:index", _("Administration"), None),
+]
 
 # SOAP bodies are read by the protocol's own parser with its own cap (protocol.safexml).
 DATA_UPLOAD_MAX_MEMORY_SIZE = None

@@ -2,6 +2,8 @@
 
 import os
 
+from django.utils.translation import gettext_lazy as _
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
 
@@ -18,6 +20,19 @@ INSTALLED_APPS = [
 ROOT_URLCONF = "bibdebitor.urls"
 WSGI_APPLICATION = "bibdebitor.wsgi.application"
 DATABASES = {"default": database("library.sqlite3")}
+
+# The back-office's header and navigation: (URL name, label, permission needed or None).
+BIBDEBITOR_SITE_TITLE = _("Library debts")
+BIBDEBITOR_SITE_HOME = "overview"
+BIBDEBITOR_NAVIGATION = [
+    ("overview", _("Overview"), None),
+    ("dashboard", _("Dashboard"), "backoffice.view_dashboard"),
+    ("rollout", _("Go-live"), "backoffice.view_checklist"),
+    ("cutover-preview", _("Cut-over dry run"), "ledger.view_claim"),
+    ("tasks", _("Error tasks"), "transfer.view_errortask"),
+    ("reconciliation", _("Reconciliation"), "transfer.view_reconciliationrun"),
+    ("admin:index", _("Administration"), None),
+]
 
 # The SF1590_B_01 route: the service platform, or a debtor system directly.
 BIBDEBITOR_SF1590_URL = os.environ.get(

@@ -59,8 +59,21 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfer/tasks.html",
-        {"form": form, "page": page, "codes": codes, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "codes": codes,
+            "query": _without_page(request),
+            "may_resolve": request.user.has_perm("transfer.add_errortaskresolution"),
+        },
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string, for links that add their own page number."""
+    query = request.GET.copy()
+    query.pop("side", None)
+    return query.urlencode()
 
 
 def _back_to_tasks(request: HttpRequest) -> HttpResponseRedirect:

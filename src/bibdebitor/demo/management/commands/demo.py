@@ -137,6 +137,8 @@ class Command(BaseCommand):
             "fees_client": f"demo-hjemmeside / {client_secret}",
             "platform_admin": " / ".join(landscape.logins.platform_admin),
             "debtor_staff": " / ".join(landscape.logins.debtor_staff),
+            **addresses(landscape),
+            "mitid_code": landscape.logins.mitid_code,
         }
         path = landscape.root / "LOGINS.txt"
         path.write_text("".join(f"{k}: {v}\n" for k, v in logins.items()), encoding="utf-8")
@@ -169,31 +171,36 @@ class Command(BaseCommand):
         for label, value in rows:
             table.add_row(label, value)
         console.print(table)
-        agency, library = MUNICIPALITY.agency_id, landscape.library.base_url
-        debtor, instance = landscape.debtor.base_url, MUNICIPALITY.instance
+        at = addresses(landscape)
         places = [
-            (_("Back-office"), f"{library}/kommuner/{agency}/", logins["staff"]),
-            (_("Citizen page"), f"{library}/borger/{agency}/", logins["citizen"]),
-            (
-                _("Fees API (FBS), OAuth client"),
-                f"{library}/external/agencyid/patron/patronid/fees/v2",
-                logins["fees_client"],
-            ),
-            (_("Service platform"), f"{landscape.broker.base_url}/", logins["platform_admin"]),
-            (
-                _("Debtor system, staff"),
-                f"{debtor}/sagsbehandler/{instance}/",
-                logins["debtor_staff"],
-            ),
+            (_("Back-office"), at["staff_url"], logins["staff"]),
+            (_("Citizen page"), at["citizen_url"], logins["citizen"]),
+            (_("Fees API (FBS), OAuth client"), at["fees_url"], logins["fees_client"]),
+            (_("Service platform"), at["platform_admin_url"], logins["platform_admin"]),
+            (_("Debtor system, staff"), at["debtor_staff_url"], logins["debtor_staff"]),
             (
                 _("Debtor system, citizen portal"),
-                f"{debtor}/betalingsoverblik/{instance}/log-ind/",
+                at["portal_url"],
                 _("MitID simulator: the citizen's CPR (in %(file)s), code %(code)s")
                 % {"file": landscape.root / "LOGINS.txt", "code": landscape.logins.mitid_code},
             ),
         ]
         for title, address, login in places:
             console.print(f"[bold]{title}[/bold]\n  {address}\n  {_('Login')}: {login}")
+
+
+def addresses(landscape: Landscape) -> dict[str, str]:
+    """Where each login of LOGINS.txt signs in (the ports are the demo's own)."""
+    agency, library = MUNICIPALITY.agency_id, landscape.library.base_url
+    debtor, instance = landscape.debtor.base_url, MUNICIPALITY.instance
+    return {
+        "staff_url": f"{library}/kommuner/{agency}/",
+        "citizen_url": f"{library}/borger/{agency}/",
+        "fees_url": f"{library}/external/agencyid/patron/patronid/fees/v2",
+        "platform_admin_url": f"{landscape.broker.base_url}/",
+        "debtor_staff_url": f"{debtor}/sagsbehandler/{instance}/",
+        "portal_url": f"{debtor}/betalingsoverblik/{instance}/log-ind/",
+    }
 
 
 def counted(tally: Tally) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from bibdebitor.ledger.csv_import import ImportRejected, import_claims, import_patrons
 from bibdebitor.ledger.models import Agency
@@ -54,4 +54,7 @@ class Command(BaseCommand):
                 gettext("The file was rejected: %(count)d errors. Nothing was imported.")
                 % {"count": len(rejected.errors)}
             ) from None
-        self.stdout.write(gettext("%(count)d rows imported.") % {"count": count})
+        self.stdout.write(
+            ngettext("%(count)d row imported.", "%(count)d rows imported.", count)
+            % {"count": count}
+        )

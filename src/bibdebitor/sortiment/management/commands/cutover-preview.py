@@ -10,14 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext
 from rich.console import Console
-from rich.table import Table
 
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency
+from bibdebitor.sortiment.console import print_preview
 from bibdebitor.sortiment.cutover import preview
-from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
+from bibdebitor.sortiment.export import as_csv, as_xlsx
 
 
 class Command(BaseCommand):
@@ -51,13 +51,7 @@ class Command(BaseCommand):
             raise CommandError(gettext("No agency with that id.")) from None
         result = preview(target, day)
         console = Console(file=self.stdout, width=140)
-        for title, header, rows in sections(result):
-            table = Table(title=title, title_justify="left")
-            for name in header:
-                table.add_column(name)
-            for row in rows:
-                table.add_row(*(str(v) for v in row))
-            console.print(table)
+        print_preview(console, result)
         total = result.moving_total
         console.print(
             gettext("%(count)d claims, %(amount)s, would be handed over.")

@@ -1,17 +1,21 @@
 """``bibdebitor integration --agency ID status|activate|deactivate|coverage-token``: switch
 the debtor integration on (with a cut-off date and the code of its dry run) or off, and let
-the agency's debtor system call the coverage service with a token (stored hashed)."""
+the agency's debtor system call the coverage service with a token (stored hashed).
+
+Switching on obeys the go-live checklist as the page does; ``--override "reason"`` switches
+on over open tasks, journalled with the reason and the tasks then open."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
+from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
 from bibdebitor.credentials import digest
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency
-from bibdebitor.transfer.activation import activate, deactivate, missing_settings
+from bibdebitor.transfer.activation import deactivate, missing_settings
 from bibdebitor.transfer.models import CoverageCredential, MessageState, OutboxMessage
 from bibdebitor.transfer.tasks import open_tasks
 
@@ -27,6 +31,12 @@ class Command(BaseCommand):
         on = actions.add_parser("activate")
         on.add_argument("--cutoff", required=True, help="YYYY-MM-DD or DD-MM-YYYY")
         on.add_argument("--code", required=True, help="the code printed by cutover-preview")
+        on.add_argument(
+            "--override",
+            default="",
+            metavar="REASON",
+            help="switch on although checklist tasks are open (journalled with the reason)",
+        )
         actions.add_parser("deactivate")
         token = actions.add_parser("coverage-token")
         token.add_argument("--token", required=True, help="the debtor system's bearer token")
@@ -39,15 +49,10 @@ class Command(BaseCommand):
             raise CommandError(gettext("No agency with that id.")) from None
         try:
             if action == "activate":
-                result = activate(
-                    target,
-                    cutoff=parse_date(str(o["cutoff"])),
-                    preview_code=str(o["code"]),
-                    actor=actor,
-                )
+                handed_over = self._activate(target, actor=actor, **o)
                 self.stdout.write(
                     gettext("Switched on. %(count)d claims handed over to the outbox.")
-                    % {"count": result.handed_over}
+                    % {"count": handed_over}
                 )
             elif action == "deactivate":
                 deactivate(target, actor=actor)
@@ -57,9 +62,31 @@ class Command(BaseCommand):
                     token_sha256=digest(str(o["token"])),
                     defaults={"agency": target, "name": str(o["name"])[:200]},
                 )
+        except GoLiveBlocked as blocked:
+            standing = "\n".join(f"  - {gettext(s.task.title)}" for s in blocked.standing)
+            raise CommandError(
+                gettext(blocked.message)
+                + "\n"
+                + standing
+                + "\n"
+                + gettext('Finish them, or switch on anyway with --override "reason".')
+            ) from None
         except DomainError as error:
             raise CommandError(gettext(error.message)) from None
         self._status(target)
+
+    @staticmethod
+    def _activate(
+        agency: Agency, *, actor: str, cutoff: str, code: str, override: str, **_: object
+    ) -> int:
+        """The cut-off date is set through the journalled set-up (which, for an active
+        integration, hands over what moving it back adds); then the checklist decides."""
+        was_active = agency.integration_active
+        before = OutboxMessage.objects.filter(agency=agency).count()
+        change_settings(agency, {"cutoff_date": parse_date(cutoff)}, actor=actor, preview_code=code)
+        if was_active:
+            return OutboxMessage.objects.filter(agency=agency).count() - before
+        return switch_on(agency, preview_code=code, actor=actor, override=override).handed_over
 
     def _status(self, agency: Agency) -> None:
         agency.refresh_from_db()

@@ -1,0 +1,1 @@
+"""Infrastructure the three processes share (pages, forms, static files)."""

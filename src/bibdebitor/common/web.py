@@ -1,0 +1,23 @@
+"""Pages every process shares: the Django admin site in Danish with our sign-in page, and
+the CSRF refusal in the site's layout."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+def dress_admin_site(title: str | Promise) -> None:
+    """Name this process's admin site and give it the design system's sign-in page."""
+    admin.site.site_header = title
+    admin.site.site_title = title
+    admin.site.index_title = _("Administration")
+    admin.site.login_template = "layout/login.html"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (usually an old page or blocked cookies)."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,203 @@
+"""The back-office pages' figures against the same figures computed another way, on a
+generated municipality, and the defects a new user met on them (issue #19)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Sum
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rich.console import Console
+
+from bibdebitor.backoffice.charts import columns_by_day, horizontal_bars
+from bibdebitor.backoffice.checklist import GO_LIVE_OVERRIDE, checklist
+from bibdebitor.backoffice.dashboard import dashboard
+from bibdebitor.backoffice.models import SettingChange
+from bibdebitor.domain.cleansing import Finding, Severity
+from bibdebitor.domain.golive import Status, TaskStatus, sign_off_choices, tasks_for
+from bibdebitor.domain.money import format_kroner
+from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, DebtorVendor, Patron
+from bibdebitor.sortiment.console import print_preview
+from bibdebitor.sortiment.cutover import preview
+from tests.conftest import with_integration_settings
+
+SIZE = MunicipalitySize(patrons=60, claims=240, years=2)
+
+
+@pytest.fixture
+def two_municipalities(agency):
+    other = Agency.objects.create(
+        agency_id="746100",
+        name="Testby Bibliotekerne",
+        cvr="29189129",
+        municipality_code="746",
+        debtor_vendor=DebtorVendor.PRISME_2015,
+    )
+    generate_municipality(agency, SIZE, seed=3)
+    generate_municipality(other, MunicipalitySize(patrons=25, claims=70, years=1), seed=4)
+    return agency, other
+
+
+def test_the_overview_counts_each_agency_without_multiplying_rows(two_municipalities, login):
+    """Defect: patrons and claims were counted over one join (patrons x claims) and the open
+    balance subquery ran once per joined row: the start page never answered at real size."""
+    client = login("sysadmin")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    figures = {row.agency.agency_id: row for row in response.context["agencies"]}
+    for agency in two_municipalities:
+        row = figures[agency.agency_id]
+        assert row.patrons == Patron.objects.filter(agency=agency).count() > 0
+        assert row.claims == Claim.objects.filter(agency=agency).count() > 0
+        balances = [
+            sum(e.delta_ore for e in claim.events.all())
+            for claim in Claim.objects.filter(agency=agency).prefetch_related("events")
+        ]
+        assert row.open_ore == sum(balances) > 0
+        assert format_kroner(row.open_ore) in response.content.decode()
+    # Agencies, then one grouped count each of patrons, claims and the journal.
+    overview_queries = [q["sql"] for q in queries.captured_queries if "ledger_" in q["sql"]]
+    assert len(overview_queries) == 4, overview_queries
+
+
+def test_data_cleansing_shows_each_findings_real_severity(agency, login):
+    """Defect: every finding showed as "til orientering" while the header counted blocking
+    ones (the template compared against an enum class it could not read)."""
+    generate_municipality(agency, SIZE, seed=5)
+    response = login("sysadmin").get(f"/kommuner/{agency.agency_id}/datavask/")
+    html = response.content.decode()
+    shown = dict(re.findall(r'<span class="badge badge-(\w+) severity">([^<]+)</span>', html))
+    assert shown == {"blocking": "blokerende", "warning": "advarsel", "info": "til orientering"}
+    rows = response.context["counts"]
+    assert [severity for _f, severity, _l, _n in rows] == [f.severity.value for f in Finding]
+    blocking = sum(n for f, _s, _l, n in rows if f.severity is Severity.BLOCKING)
+    assert response.context["blocking"] == blocking
+    assert f'id="blocking-count">{blocking}<' in html
+
+
+def test_a_status_is_never_offered_for_the_status_a_task_already_has():
+    """Defect: every task's dropdown preselected a value unrelated to its state."""
+    for task in tasks_for(DebtorVendor.KMD_OPUS):
+        for status in Status:
+            if status is Status.FAILING and task.manual:
+                continue
+            choices = sign_off_choices(TaskStatus(task, status))
+            assert status not in choices
+            assert Status.FAILING not in choices
+            if not task.manual:
+                assert Status.DONE not in choices  # only its check makes it done
+    open_manual = TaskStatus(tasks_for(DebtorVendor.KMD_OPUS)[0], Status.OPEN)
+    assert sign_off_choices(open_manual) == [Status.DONE, Status.NOT_APPLICABLE]
+
+
+def test_the_checklist_form_preselects_no_status(agency, login):
+    html = login("sysadmin").get(f"/kommuner/{agency.agency_id}/").content.decode()
+    selects = re.findall(r'<select[^>]*name="status"[^>]*>(.*?)</select>', html, re.S)
+    assert selects
+    for options in selects:
+        assert re.search(r'<option value="" selected>', options)
+        assert options.count("selected") == 1
+
+
+def test_switching_on_from_the_command_line_obeys_the_checklist(agency, adult):
+    """Defect: `integration activate` checked only the dry-run code, so the checklist said
+    "go-live: done" while manual tasks and data cleansing were open."""
+    with_integration_settings(agency)
+    cutoff = "2020-01-01"
+    code = preview(agency, dt.date(2020, 1, 1)).fingerprint
+    with pytest.raises(CommandError, match="før alle opgaver er udført"):
+        call_command(
+            "integration",
+            f"--agency={agency.agency_id}",
+            "activate",
+            f"--cutoff={cutoff}",
+            f"--code={code}",
+        )
+    agency.refresh_from_db()
+    assert agency.integration_active is False
+
+    call_command(
+        "integration",
+        f"--agency={agency.agency_id}",
+        "--actor=ops",
+        "activate",
+        f"--cutoff={cutoff}",
+        f"--code={code}",
+        "--override=Styregruppen besluttede",
+    )
+    agency.refresh_from_db()
+    assert agency.integration_active is True
+    journalled = SettingChange.objects.get(agency=agency, field=GO_LIVE_OVERRIDE)
+    assert journalled.new_value == "Styregruppen besluttede"
+    assert journalled.changed_by == "ops"
+    assert "organisation" in journalled.old_value.split(", ")
+    go_live = checklist(agency)[-1]
+    assert go_live.signed_by == "ops"
+    assert "Styregruppen besluttede" in go_live.note
+    assert "Etabler organisering" in go_live.note
+
+
+def test_the_command_line_dry_run_separates_what_moves_from_what_does_not(agency):
+    generate_municipality(agency, SIZE, seed=6)
+    result = preview(agency, dt.date.today().replace(month=1, day=1))
+    console = Console(record=True, width=200)
+    print_preview(console, result, with_cleansing=False)
+    text = console.export_text()
+    moving, _, held_back = text.partition("Overdrages ikke")
+    assert "Overdrages" in moving
+    assert "I alt" in moving
+    assert "I alt" in held_back
+    assert "BIB-GEBYR" not in text  # class titles, not keys
+    total_line = next(line for line in moving.splitlines() if "I alt" in line)
+    assert f"{result.moving_total.count}" in total_line.replace(".", "")
+    assert format_kroner(result.moving_total.amount_ore, unit=False) in total_line
+    assert "Oprettet før skæringsdatoen" in held_back
+
+
+def test_charts_write_danish_numbers_and_keep_long_labels_inside():
+    """Defects: axis numbers like "40529" and bar labels cut off at the left edge."""
+    svg = columns_by_day(["1/12", "2/12"], [("overført", [40_529, 12])], title="t")
+    assert "40.529" in svg
+    assert ">40529<" not in svg
+    label = "erstatningskrav uden anerkendelse, hos debitorsystemet og mere til"
+    bars = horizontal_bars([(label, 5), ("kort", 1)], title="t")
+    assert 'text-anchor="end"' not in bars
+    assert re.search(r'<text x="0" [^>]*>' + re.escape(label), bars)
+
+
+def test_pages_are_danish_even_when_the_browser_asks_for_english(agency, login):
+    client = login("sysadmin")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Overblik" in page
+    assert "Overview" not in page
+    missing = Client().get("/findes-ikke/", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 404
+    assert "Vi kan ikke finde siden" in missing.content.decode()
+    assert "Not Found" not in missing.content.decode()
+    admin = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bibliotekets mellemværender" in admin
+    assert "Django administration" not in admin
+
+
+def test_a_form_without_its_csrf_token_gets_the_danish_refusal(agency, login):
+    client = login("sysadmin", csrf=True)
+    refused = client.post(f"/kommuner/{agency.agency_id}/kvitter/", {"task": "organisation"})
+    assert refused.status_code == 403
+    assert "Formularen kunne ikke sendes" in refused.content.decode()
+
+
+def test_the_open_amount_on_the_dashboard_matches_the_journal(two_municipalities, login):
+    agency, _other = two_municipalities
+    journal = ClaimEvent.objects.filter(claim__agency=agency).aggregate(t=Sum("delta_ore"))["t"]
+    assert sum(ore for _label, ore in dashboard(agency).open_by_state) == journal > 0
+    html = login("sysadmin").get(f"/dashboard/?agency={agency.agency_id}").content.decode()
+    for label, ore in dashboard(agency).open_by_state:
+        assert label in html
+        assert format_kroner(ore) in html
