@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from bibdebitor.domain.money import format_kroner
+from bibdebitor.domain.money import format_count, format_kroner
 
 Cell = str | int | None
 Section = tuple[str, list[str], list[list["Cell | Ore"]]]
@@ -23,6 +23,21 @@ class Ore(int):
 
     def __str__(self) -> str:
         return format_kroner(self, unit=False)
+
+
+def cell_text(value: Cell | Ore) -> str:
+    """A row's value for a person (page or terminal): amounts as kroner, counts with Danish
+    grouping, nothing as a dash."""
+    if value is None:
+        return "–"
+    if type(value) is int:  # an Ore is an int too, and writes itself as kroner
+        return format_count(value)
+    return str(value)
+
+
+def is_number(value: object) -> bool:
+    """Counts and amounts, which tables align right."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def as_csv(title_row: Sequence[str], sections: list[Section]) -> bytes:

@@ -29,12 +29,6 @@ class CleansingReport:
     def blocking(self) -> int:
         return sum(n for f, n in self.counts.items() if f.severity is Severity.BLOCKING)
 
-    def count_by_severity(self) -> dict[Severity, int]:
-        totals = dict.fromkeys(Severity, 0)
-        for finding, count in self.counts.items():
-            totals[finding.severity] += count
-        return totals
-
 
 def record_of(patron: Patron) -> PatronRecord:
     return PatronRecord(

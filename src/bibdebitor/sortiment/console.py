@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bibdebitor.domain.money import format_count, format_kroner
-from bibdebitor.exports import Section
+from bibdebitor.exports import Section, cell_text
 from bibdebitor.sortiment.cutover import Preview, Tally
 from bibdebitor.sortiment.export import sections
 
@@ -27,7 +27,7 @@ def _table(section: Section, total: Tally | None) -> Table:
         numeric = index >= len(header) - 2
         table.add_column(name, footer=footer, justify="right" if numeric else "left")
     for row in rows:
-        table.add_row(*(format_count(v) if type(v) is int else str(v) for v in row))
+        table.add_row(*(cell_text(v) for v in row))
     return table
 
 
