@@ -29,6 +29,15 @@ def with_integration_settings(agency):
     return agency
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Overview totals are kept a minute per process (common/figures.py); each test counts
+    its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def agency(db):
     return Agency.objects.create(

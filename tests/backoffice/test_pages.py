@@ -201,3 +201,23 @@ def test_the_open_amount_on_the_dashboard_matches_the_journal(two_municipalities
     for label, ore in dashboard(agency).open_by_state:
         assert label in html
         assert format_kroner(ore) in html
+
+
+def test_overview_totals_are_counted_once_a_minute_and_say_when(
+    two_municipalities, login, settings
+):
+    """A million-row journal is summed at most once a minute; the page says when."""
+    client = login("sysadmin")
+    first = client.get("/")
+    assert "Opgjort kl." in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/")
+    assert not [q for q in queries.captured_queries if "ledger_claimevent" in q["sql"]]
+    assert again.context["as_of"] == first.context["as_of"]
+    settings.BIBDEBITOR_FIGURES_SECONDS = 0.01
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert [q for q in queries.captured_queries if "ledger_claimevent" in q["sql"]]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +21,10 @@ SEVERITY_LABELS = {
 
 @dataclass(slots=True)
 class CleansingReport:
-    rows: list[tuple[Patron, list[Finding]]] = field(default_factory=list)
+    """Per patron with findings, its id and the findings (in patron-number order); the page
+    fetches only the patrons it shows."""
+
+    rows: list[tuple[int, list[Finding]]] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
 
     @property
@@ -30,33 +32,44 @@ class CleansingReport:
         return sum(n for f, n in self.counts.items() if f.severity is Severity.BLOCKING)
 
 
-def record_of(patron: Patron) -> PatronRecord:
-    return PatronRecord(
-        kind=patron.kind,
-        name=patron.name,
-        cpr=patron.cpr,
-        cvr=patron.cvr,
-        p_number=patron.p_number,
-        gln=patron.gln,
-        birth_date=patron.birth_date,
-        consents=tuple(
-            Consent(c.kind, c.effective_on, c.journal_reference) for c in patron.consents.all()
-        ),
+# What a finding looks at, read as plain rows: at 100,000 patrons, model instances and a
+# prefetch of their consents cost ten times the rules themselves.
+RECORD_FIELDS = ("pk", "kind", "name", "cpr", "cvr", "p_number", "gln", "birth_date")
+
+
+def _consents(agency: Agency) -> dict[int, list[Consent]]:
+    by_patron: dict[int, list[Consent]] = defaultdict(list)
+    rows = (
+        GuardianConsent.objects.filter(patron__agency=agency)
+        .order_by("id")
+        .values_list("patron_id", "kind", "effective_on", "journal_reference")
     )
+    for patron_id, kind, effective_on, reference in rows.iterator(chunk_size=10_000):
+        by_patron[patron_id].append(Consent(kind, effective_on, reference))
+    return by_patron
 
 
 def report(agency: Agency) -> CleansingReport:
     policy = policy_for(agency, agency.cutoff_date)
     today = timezone.localdate()
-    patrons = (
-        Patron.objects.filter(agency=agency)
-        .order_by("patron_number")
-        .prefetch_related(Prefetch("consents", GuardianConsent.objects.order_by("id")))
+    consents = _consents(agency)
+    rows = (
+        Patron.objects.filter(agency=agency).order_by("patron_number").values_list(*RECORD_FIELDS)
     )
     result = CleansingReport()
-    for patron in patrons.iterator(chunk_size=2_000):
-        found = findings(record_of(patron), policy, today)
+    for pk, kind, name, cpr, cvr, p_number, gln, birth_date in rows.iterator(chunk_size=10_000):
+        record = PatronRecord(
+            kind=kind,
+            name=name,
+            cpr=cpr,
+            cvr=cvr,
+            p_number=p_number,
+            gln=gln,
+            birth_date=birth_date,
+            consents=tuple(consents.get(pk, ())),
+        )
+        found = findings(record, policy, today)
         if found:
-            result.rows.append((patron, found))
+            result.rows.append((pk, found))
             result.counts.update(found)
     return result

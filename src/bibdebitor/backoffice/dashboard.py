@@ -48,8 +48,12 @@ def _events(agency: Agency | None):
 AMOUNT_OF = {EventKind.ACCEPTED: "claim__amount_ore", EventKind.COVERED: "amount_ore"}
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
 def _per_day(agency: Agency | None, kind: str, days: list[dt.date]) -> tuple[list[int], list[int]]:
-    since = timezone.make_aware(dt.datetime.combine(days[0], dt.time()))
+    since = _start_of(days[0])
     rows = (
         _events(agency)
         .filter(kind=kind, recorded_at__gte=since)
@@ -86,10 +90,11 @@ def _tasks_by_cause(agency: Agency | None) -> list[tuple[str, int]]:
     return [(row["code"], row["n"]) for row in rows]
 
 
-def _coverage_delay(agency: Agency | None) -> list[tuple[str, int]]:
+def _coverage_delay(agency: Agency | None, since: dt.datetime) -> list[tuple[str, int]]:
+    """Coverage received in the dashboard's days, by how long after the payment."""
     covered = (
         _events(agency)
-        .filter(kind=EventKind.COVERED)
+        .filter(kind=EventKind.COVERED, recorded_at__gte=since)
         .annotate(paid=TruncDate("occurred_at"), received=TruncDate("recorded_at"))
     )
     counts = [0] * len(DELAY_BUCKETS)
@@ -114,5 +119,5 @@ def dashboard(agency: Agency | None = None, today: dt.date | None = None) -> Das
         covered_ore,
         _open_by_state(agency),
         _tasks_by_cause(agency),
-        _coverage_delay(agency),
+        _coverage_delay(agency, _start_of(days[0])),
     )

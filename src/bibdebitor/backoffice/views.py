@@ -24,11 +24,12 @@ from bibdebitor.backoffice.dashboard import dashboard
 from bibdebitor.backoffice.forms import NewAgencyForm, SetupForm, SignOffForm, SwitchOnForm
 from bibdebitor.backoffice.models import SettingChange, SignOff
 from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
+from bibdebitor.common.figures import counted
 from bibdebitor.domain.cleansing import Finding
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.domain.golive import TASKS_BY_KEY, sign_off_choices
 from bibdebitor.domain.money import format_kroner
-from bibdebitor.ledger.models import Agency
+from bibdebitor.ledger.models import Agency, Patron
 
 VIEW = "backoffice.view_checklist"
 CHANGE = "backoffice.change_integration"
@@ -171,10 +172,12 @@ def cleansing(request: HttpRequest, agency_id: str) -> HttpResponse:
     result = report(agency)
     wanted = request.GET.get("fund", "")
     rows = [
-        (patron, found)
-        for patron, found in result.rows
+        (patron_id, found)
+        for patron_id, found in result.rows
         if not wanted or any(f.value == wanted for f in found)
     ]
+    patrons = Patron.objects.in_bulk([patron_id for patron_id, _found in rows[:MAX_ROWS]])
+    shown = [(patrons[patron_id], found) for patron_id, found in rows[:MAX_ROWS]]
     context = {
         "agency": agency,
         "counts": [
@@ -182,7 +185,7 @@ def cleansing(request: HttpRequest, agency_id: str) -> HttpResponse:
             for f in Finding
         ],
         "blocking": result.blocking,
-        "rows": rows[:MAX_ROWS],
+        "rows": shown,
         "more": max(0, len(rows) - MAX_ROWS),
         "wanted": wanted,
     }
@@ -194,9 +197,11 @@ def cleansing(request: HttpRequest, agency_id: str) -> HttpResponse:
 @require_GET
 def overview_dashboard(request: HttpRequest) -> HttpResponse:
     agency = Agency.objects.filter(agency_id=request.GET.get("agency", "")).first()
-    data = dashboard(agency)
+    figures = counted(f"dashboard:{agency.pk if agency else 'all'}", lambda: dashboard(agency))
+    data = figures.value
     context = {
         "agency": agency,
+        "as_of": figures.as_of,
         "agencies": Agency.objects.order_by("name"),
         "per_day_count": charts.columns_by_day(
             data.days,

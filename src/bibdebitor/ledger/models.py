@@ -285,6 +285,8 @@ class ClaimEvent(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["claim", "seq"], name="claim_event_seq_unique")
         ]
+        # The dashboard's days: hand-overs and coverage recorded in the last 30 days.
+        indexes = [models.Index(fields=["kind", "recorded_at"], name="claim_event_kind_recorded")]
 
     def __str__(self) -> str:
         return f"{self.claim_id}#{self.seq} {self.kind}"

@@ -71,22 +71,26 @@ class AgencyFigures:
     open_ore: int
 
 
-def agency_overview() -> list[AgencyFigures]:
-    """Per agency: patrons, claims and the open amount (øre). Three grouped counts, one row
-    per agency each: counting both over one join multiplied patrons by claims (and the
+def agency_totals() -> dict[int, tuple[int, int, int]]:
+    """Per agency's key: (patrons, claims, open amount in øre). Three grouped counts, one
+    row per agency each: counting both over one join multiplied patrons by claims (and the
     open-balance subquery ran once per joined row)."""
     patrons = dict(Patron.objects.values_list("agency").annotate(n=Count("id")).order_by())
     claims = dict(Claim.objects.values_list("agency").annotate(n=Count("id")).order_by())
     open_ore = dict(
         ClaimEvent.objects.values_list("claim__agency").annotate(n=Sum("delta_ore")).order_by()
     )
+    return {
+        # PostgreSQL sums bigints as numeric.
+        pk: (patrons.get(pk, 0), claims.get(pk, 0), int(open_ore.get(pk) or 0))
+        for pk in {*patrons, *claims, *open_ore}
+    }
+
+
+def agency_overview(totals: dict[int, tuple[int, int, int]]) -> list[AgencyFigures]:
+    """Every agency, by name, with its totals (``agency_totals``)."""
     return [
-        AgencyFigures(
-            agency,
-            patrons.get(agency.pk, 0),
-            claims.get(agency.pk, 0),
-            int(open_ore.get(agency.pk) or 0),  # PostgreSQL sums bigints as numeric
-        )
+        AgencyFigures(agency, *totals.get(agency.pk, (0, 0, 0)))
         for agency in Agency.objects.order_by("name")
     ]
 

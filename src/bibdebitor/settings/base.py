@@ -138,6 +138,8 @@ BIBDEBITOR_SIGNING_CERT = os.environ.get("BIBDEBITOR_SIGNING_CERT", "")
 # messages it is sending (a crashed worker's messages are taken up again after that).
 BIBDEBITOR_CALL_READ_TIMEOUT = float(os.environ.get("BIBDEBITOR_CALL_READ_TIMEOUT", "60"))
 BIBDEBITOR_LEASE_SECONDS = float(os.environ.get("BIBDEBITOR_LEASE_SECONDS", "300"))
+# How old the overview totals summed over a whole journal may be (common/figures.py).
+BIBDEBITOR_FIGURES_SECONDS = float(os.environ.get("BIBDEBITOR_FIGURES_SECONDS", "60"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
