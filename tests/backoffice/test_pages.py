@@ -221,3 +221,80 @@ def test_overview_totals_are_counted_once_a_minute_and_say_when(
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
     assert [q for q in queries.captured_queries if "ledger_claimevent" in q["sql"]]
+
+
+def test_the_cleansing_report_from_plain_rows_matches_each_patron_checked_alone(agency):
+    """The report reads raw rows for speed; the same rules over each model instance agree."""
+    from bibdebitor.backoffice.cleansing import report
+    from bibdebitor.domain.cleansing import Consent, PatronRecord, findings
+    from bibdebitor.sortiment.cutover import policy_for
+
+    generate_municipality(agency, SIZE, seed=7)
+    policy, today = policy_for(agency, agency.cutoff_date), dt.date.today()
+    expected = []
+    for patron in Patron.objects.filter(agency=agency).order_by("patron_number"):
+        consents = tuple(
+            Consent(c.kind, c.effective_on, c.journal_reference)
+            for c in patron.consents.order_by("id")
+        )
+        record = PatronRecord(
+            patron.kind,
+            patron.name,
+            patron.cpr,
+            patron.cvr,
+            patron.p_number,
+            patron.gln,
+            patron.birth_date,
+            consents,
+        )
+        if found := findings(record, policy, today):
+            expected.append((patron.pk, found))
+    assert report(agency).rows == expected
+    assert expected
+
+
+def test_the_checklist_counts_blocking_findings_as_the_cleansing_page_last_saw_them(agency, login):
+    """The checklist takes the count from the last full report (under a minute old); fixing
+    a patron and opening the data-cleansing page updates it at once."""
+    from bibdebitor.ledger.services import register_patron
+
+    client = login("sysadmin")
+    nameless = register_patron(agency, patron_number="77", kind="person", name="Uden Cpr")
+    first = client.get(f"/kommuner/{agency.agency_id}/").content.decode()
+    assert "1 blokerende fund" in first
+    Patron.objects.filter(pk=nameless.pk).update(cpr="0101901230", birth_date=dt.date(1990, 1, 1))
+    assert "1 blokerende fund" in client.get(f"/kommuner/{agency.agency_id}/").content.decode()
+    client.get(f"/kommuner/{agency.agency_id}/datavask/")
+    assert "blokerende fund" not in client.get(f"/kommuner/{agency.agency_id}/").content.decode()
+
+
+def test_the_coverage_delay_puts_each_payment_in_its_bucket(agency, adult):
+    """Counted by ranges of the payment time per day received; checked against the days
+    between payment and receipt counted by hand."""
+    from django.utils import timezone
+
+    from bibdebitor.ledger.models import EventKind
+    from bibdebitor.ledger.services import NewEvent, append_events, create_claim
+
+    today = timezone.localdate()
+    for number, days_late in enumerate((0, 1, 2, 3, 4, 7, 8, 30), start=1):
+        claim = create_claim(
+            adult,
+            claim_number=number,
+            kind="late_fee",
+            amount_ore=1_000,
+            created_on=today - dt.timedelta(days=40),
+            due_date=today,
+            actor="test",
+        )
+        paid = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=days_late), dt.time(12))
+        )
+        append_events([NewEvent(claim.pk, EventKind.COVERED, 1_000)], actor="d", occurred_at=paid)
+    assert dict(dashboard(agency).coverage_delay) == {
+        "samme dag": 1,
+        "1 dag": 1,
+        "2–3 dage": 2,
+        "4–7 dage": 2,
+        "mere end 7 dage": 2,
+    }

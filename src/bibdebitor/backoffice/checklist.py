@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from bibdebitor.backoffice.cleansing import report
+from bibdebitor.backoffice.cleansing import blocking_findings
 from bibdebitor.backoffice.models import DryRunView, SettingChange, SignOff
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.domain.golive import (
@@ -67,7 +67,7 @@ class Facts:
 
 
 def gather(agency: Agency) -> Facts:
-    return Facts(agency, read_status(agency), read_debtor_setup(), report(agency).blocking)
+    return Facts(agency, read_status(agency), read_debtor_setup(), blocking_findings(agency))
 
 
 def _cannot_ask(error: str) -> list[str]:
@@ -226,7 +226,7 @@ def checklist_progress(agencies: list[Agency]) -> dict[Agency, tuple[int, int]]:
         platform = list(pool.map(read_status, agencies))
     progress = {}
     for agency, status in zip(agencies, platform, strict=True):
-        facts = Facts(agency, status, debtor.result(), report(agency).blocking)
+        facts = Facts(agency, status, debtor.result(), blocking_findings(agency))
         statuses = checklist(agency, facts)
         progress[agency] = (tasks_done(statuses), len(statuses))
     return progress

@@ -33,7 +33,7 @@ from bibdebitor.ledger.models import Agency, Patron
 
 VIEW = "backoffice.view_checklist"
 CHANGE = "backoffice.change_integration"
-MAX_ROWS = 500
+MAX_ROWS = 200
 
 
 def _agency(agency_id: str) -> Agency:

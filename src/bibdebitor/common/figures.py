@@ -23,11 +23,20 @@ class Counted(Generic[T]):
     as_of: dt.datetime
 
 
+def _key(key: str) -> str:
+    return f"bibdebitor:figures:{key}"
+
+
 def counted(key: str, compute: Callable[[], T]) -> Counted[T]:
     """The figures under ``key``, counted now or at most a minute ago."""
-    key = f"bibdebitor:figures:{key}"
-    found = cache.get(key)
+    found = cache.get(_key(key))
     if found is None:
-        found = Counted(compute(), timezone.now())
-        cache.set(key, found, settings.BIBDEBITOR_FIGURES_SECONDS)
+        found = remember(key, compute())
+    return found
+
+
+def remember(key: str, value: T) -> Counted[T]:
+    """Figures just counted in full elsewhere (a page that needed every row anyway)."""
+    found = Counted(value, timezone.now())
+    cache.set(_key(key), found, settings.BIBDEBITOR_FIGURES_SECONDS)
     return found
