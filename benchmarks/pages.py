@@ -193,6 +193,23 @@ def time_page(client, path: str, requests: int) -> tuple[float, list[float], int
     return first, sorted(timings), status
 
 
+def time_dry_run(client) -> dict:
+    """Making the dry run (a POST that reads every claim and keeps the result), once."""
+    cutoff = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    started = time.perf_counter()
+    response = client.post("/cutover/preview/", {"agency": AGENCY, "cutoff": cutoff})
+    seconds = time.perf_counter() - started
+    print(f"{'Prøvekørsel, kør (POST)':32} {response.status_code} once {seconds * 1000:>9.1f} ms")
+    return {
+        "page": "Prøvekørsel, kør (POST)",
+        "role": "staff",
+        "path": "/cutover/preview/ (POST)",
+        "status": response.status_code,
+        "first_ms": round(seconds * 1000, 1),
+        "action": True,  # an explicit job, not a page: not held to the page target
+    }
+
+
 def percentile(sorted_values: list[float], share: float) -> float:
     index = min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))
     return sorted_values[index]
@@ -216,7 +233,7 @@ def main() -> None:
     seed_seconds = seed(args.patrons, args.claims)
     analyze()
     by_role = clients()
-    rows = []
+    rows = [time_dry_run(by_role["staff"])]
     for role, name, path in pages():
         if args.only and args.only.lower() not in name.lower():
             continue
@@ -240,7 +257,7 @@ def main() -> None:
             f"{name:32} {status} first {row['first_ms']:>8} ms  p50 {row['p50_ms']:>8} ms  "
             f"p95 {row['p95_ms']:>8} ms"
         )
-    slow = [r["page"] for r in rows if r["p95_ms"] > TARGET_SECONDS * 1000]
+    slow = [r["page"] for r in rows if not r.get("action") and r["p95_ms"] > TARGET_SECONDS * 1000]
     publish(
         {
             "benchmark": "pages",

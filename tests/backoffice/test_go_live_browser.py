@@ -184,6 +184,7 @@ def test_a_new_municipality_from_empty_to_go_live(
 
     # 6. The dry run for the cut-off date, then switching on with its code.
     page.locator("#dry-run-link").click()
+    page.locator("#run-dry-run").click()
     code = page.locator(".preview-code").inner_text()
     assert "2 mellemværender" in page.content()
     screenshot(page, "3-dry-run")

@@ -19,7 +19,7 @@ from bibdebitor.ledger import services
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Claim, ClaimEvent, DebtorVendor
 from bibdebitor.ledger.selectors import claim_state, guardian_on
-from bibdebitor.sortiment.cutover import policy_for, preview
+from bibdebitor.sortiment.cutover import policy_for, preview, preview_from_json
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 21)
@@ -176,8 +176,13 @@ def test_staff_page_and_download(client, agency):
     assert client.get(url).status_code == 302  # login first
     client.force_login(user)
     assert "Prøvekørsel" in client.get(url).content.decode()
-    page = client.get(url, {"agency": "717300", "cutoff": "2026-01-01"}).content.decode()
+    wanted = {"agency": "717300", "cutoff": "2026-01-01"}
+    assert "Ingen prøvekørsel for" in client.get(url, wanted).content.decode()
+    made = client.post(url, wanted)
+    assert made.status_code == 302
+    page = client.get(url, wanted).content.decode()
     assert "Biblioteksgebyrer og erstatninger" in page
+    assert "af chef" in page
     bad = client.get(url, {"agency": "717300", "cutoff": "31-02-2026"})
     assert "Indtast en gyldig dato" in bad.content.decode()
     download = client.get(url, {"agency": "717300", "cutoff": "2026-01-01", "format": "xlsx"})
@@ -189,3 +194,19 @@ def test_staff_without_permission_are_refused(client, agency):
     user = User.objects.create_user("praktikant", password="pw-for-tests", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("cutover-preview")).status_code == 403
+
+
+def test_a_stored_dry_run_reads_back_as_it_was_made(agency):
+    """Kept as JSON (at a million claims it takes tens of seconds to make); read back, it is
+    the same dry run, down to its code and every finding."""
+    from bibdebitor.sortiment.cutover import latest_dry_run, store_dry_run
+
+    generate_municipality(agency, MunicipalitySize(patrons=60, claims=200), seed=4, today=TODAY)
+    made = preview(agency, dt.date(2026, 1, 1))
+    stored = store_dry_run(agency, dt.date(2026, 1, 1), actor="anne")
+    again = preview_from_json(latest_dry_run(agency, dt.date(2026, 1, 1)).result)
+    assert stored.code == made.fingerprint == again.fingerprint
+    assert again.moving == made.moving
+    assert again.blocked == made.blocked
+    assert again.findings == made.findings
+    assert made.findings

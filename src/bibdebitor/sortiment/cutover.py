@@ -31,6 +31,7 @@ from bibdebitor.domain.classification import (
 )
 from bibdebitor.domain.identifiers import mask_cpr
 from bibdebitor.ledger.models import Agency, Claim, GuardianConsent
+from bibdebitor.sortiment.models import DryRun
 
 IDENTIFIER_BLOCKERS = frozenset(
     {
@@ -233,3 +234,67 @@ def preview(agency: Agency, cutoff: dt.date) -> Preview:
         substitutes_to_make=substitutes,
         findings=sorted(findings.values(), key=lambda f: f.patron_number),
     )
+
+
+def preview_as_json(result: Preview) -> dict:
+    """A dry run as plain JSON, to be stored (``DryRun``) and read back by ``preview_from_json``."""
+    return {
+        "agency_id": result.agency_id,
+        "cutoff": result.cutoff.isoformat(),
+        "made_at": result.made_at.isoformat(),
+        "moving": [[a, c, t.count, t.amount_ore] for (a, c), t in result.moving.items()],
+        "blocked": [[b, t.count, t.amount_ore] for b, t in result.blocked.items()],
+        "blocked_total": [result.blocked_total.count, result.blocked_total.amount_ore],
+        "substitutes": [result.substitutes_to_make.count, result.substitutes_to_make.amount_ore],
+        "findings": [
+            [
+                f.patron_number,
+                f.name,
+                f.masked_id,
+                sorted(f.needs),
+                sorted(f.blockers),
+                f.claims.count,
+                f.claims.amount_ore,
+            ]
+            for f in result.findings
+        ],
+    }
+
+
+def preview_from_json(data: dict) -> Preview:
+    return Preview(
+        agency_id=data["agency_id"],
+        cutoff=dt.date.fromisoformat(data["cutoff"]),
+        made_at=dt.datetime.fromisoformat(data["made_at"]),
+        moving={(AccountType(a), ClaimType(c)): Tally(n, ore) for a, c, n, ore in data["moving"]},
+        blocked={Blocker(b): Tally(n, ore) for b, n, ore in data["blocked"]},
+        blocked_total=Tally(*data["blocked_total"]),
+        substitutes_to_make=Tally(*data["substitutes"]),
+        findings=[
+            PatronFinding(
+                number,
+                name,
+                masked,
+                {Cleansing(n) for n in needs},
+                {Blocker(b) for b in blockers},
+                Tally(count, ore),
+            )
+            for number, name, masked, needs, blockers, count, ore in data["findings"]
+        ],
+    )
+
+
+def store_dry_run(agency: Agency, cutoff: dt.date, *, actor: str) -> DryRun:
+    """Run the dry run now and keep it, as it was, for staff to read and export."""
+    result = preview(agency, cutoff)
+    return DryRun.objects.create(
+        agency=agency,
+        cutoff=cutoff,
+        code=result.fingerprint,
+        result=preview_as_json(result),
+        made_by=actor,
+    )
+
+
+def latest_dry_run(agency: Agency, cutoff: dt.date) -> DryRun | None:
+    return DryRun.objects.filter(agency=agency, cutoff=cutoff).order_by("-id").first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.ledger.models import Agency
 
 
@@ -51,3 +52,23 @@ class SortimentClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_key}: {self.title}"
+
+
+class DryRun(AppendOnlyModel):
+    """A cut-over dry run as it was made: at a real size it reads every claim (tens of
+    seconds for a million), so staff run it once and then read it, export it and compare."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="dry_runs")
+    cutoff = models.DateField(_("cut-off date"))
+    code = models.CharField(_("dry-run code"), max_length=20)
+    result = models.JSONField(_("result"))
+    made_by = models.CharField(_("by"), max_length=150)
+    made_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dry run")
+        verbose_name_plural = _("dry runs")
+        indexes = [models.Index(fields=["agency", "cutoff"])]
+
+    def __str__(self) -> str:
+        return f"{self.cutoff}: {self.code}"
