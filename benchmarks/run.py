@@ -54,6 +54,7 @@ def runs(size: str) -> list[Run]:
         Run("fees_api", "fees_api", ("--claims", large, "--seconds", "20")),
         Run("dry_run", "cutover_preview", ("--claims", large, "--runs", "2")),
         Run("reconciliation", "reconciliation", ("--claims", large)),
+        Run("pages", "pages", ("--claims", large, "--patrons", str(int(large) // 10))),
     ]
 
 
@@ -122,8 +123,23 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
             get("reconciliation", "reconcile_seconds", " s"),
             "",
         ),
+        *page_rows(results.get("pages", {})),
     ]
     return table
+
+
+def page_rows(pages: dict) -> list[tuple[str, str, str]]:
+    """Each page's server time: p95 of the repeated requests, and the first request."""
+    if "error" in pages:
+        return [("pages", f"failed: {pages['error']}", "")]
+    rows = []
+    for page in pages.get("pages", []):
+        if page.get("action"):
+            rows.append((f"page: {page['page']}", f"{page['first_ms']:,} ms once", ""))
+            continue
+        value = f"p95 {page['p95_ms']:,} ms (first {page['first_ms']:,} ms)"
+        rows.append((f"page: {page['page']}", value, "p95 < 1 s"))
+    return rows
 
 
 def main() -> None:
