@@ -10,6 +10,8 @@
                            calls with (the service platform checks them)
 ``BIBDEBITOR_CALL_READ_TIMEOUT``, ``BIBDEBITOR_LEASE_SECONDS``  outgoing calls' answer timeout
                            and the sending workers' lease (defaults 60 and 300 seconds)
+``BIBDEBITOR_FIGURES_SECONDS`` how old overview totals summed over a whole journal may be (60)
+``BIBDEBITOR_STATIC_ROOT``  where ``collectstatic`` puts the static files (default var/static)
 """
 
 from __future__ import annotations
