@@ -20,7 +20,7 @@ from bibdebitor.backoffice.dashboard import dashboard
 from bibdebitor.backoffice.models import SettingChange
 from bibdebitor.domain.cleansing import Finding, Severity
 from bibdebitor.domain.golive import Status, TaskStatus, sign_off_choices, tasks_for
-from bibdebitor.domain.money import format_kroner
+from bibdebitor.domain.money import format_count, format_kroner
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, DebtorVendor, Patron
 from bibdebitor.sortiment.console import print_preview
@@ -79,7 +79,7 @@ def test_data_cleansing_shows_each_findings_real_severity(agency, login):
     assert [severity for _f, severity, _l, _n in rows] == [f.severity.value for f in Finding]
     blocking = sum(n for f, _s, _l, n in rows if f.severity is Severity.BLOCKING)
     assert response.context["blocking"] == blocking
-    assert f'id="blocking-count">{blocking}<' in html
+    assert f'id="blocking-count">{format_count(blocking)}<' in html
 
 
 def test_a_status_is_never_offered_for_the_status_a_task_already_has():

@@ -23,6 +23,7 @@ from bibdebitor.domain.golive import (
     TaskStatus,
     tasks_for,
 )
+from bibdebitor.domain.money import format_count
 from bibdebitor.ledger.models import Agency
 from bibdebitor.transfer.activation import missing_settings
 from bibdebitor.transfer.platform import (
@@ -131,8 +132,11 @@ def _cleansing(facts: Facts) -> list[str]:
     if facts.blocking_findings <= facts.agency.cleansing_limit:
         return []
     return [
-        _("%(count)d blocking findings; the limit is %(limit)d.")
-        % {"count": facts.blocking_findings, "limit": facts.agency.cleansing_limit}
+        _("%(count)s blocking findings; the limit is %(limit)s.")
+        % {
+            "count": format_count(facts.blocking_findings),
+            "limit": format_count(facts.agency.cleansing_limit),
+        }
     ]
 
 
