@@ -12,6 +12,7 @@ STATIC_STAMP := var/static/.collected
 .PHONY: demo test bench lint format messages clean static
 
 $(STAMP): pyproject.toml
+	scripts/ensure-pango
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

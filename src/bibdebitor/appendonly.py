@@ -49,7 +49,8 @@ END $$;
 
 
 class ForbidUpdates(Operation):
-    """Migration operation: a trigger that aborts every UPDATE on ``model_name``'s table."""
+    """Migration operation: a trigger that aborts every UPDATE on ``model_name``'s table.
+    Idempotent, so a migration that makes SQLite rebuild a table can put it back."""
 
     reversible = True
 
@@ -67,12 +68,12 @@ class ForbidUpdates(Operation):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(_POSTGRES_FUNCTION, params=None)
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE ON {table} "
+                f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION bibdebitor_append_only()"
             )
         else:
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE ON {table} "
+                f"CREATE TRIGGER IF NOT EXISTS {table}_append_only BEFORE UPDATE ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
             )
 

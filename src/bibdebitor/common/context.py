@@ -21,7 +21,8 @@ class NavLink:
 def _url(name: str, request: HttpRequest) -> str | None:
     """The link's address; a per-instance page takes the instance of the page being shown."""
     match = request.resolver_match
-    for kwargs in ({}, dict(match.kwargs) if match else {}):
+    shown = dict(match.kwargs) if match else {}
+    for kwargs in ({}, *({key: value} for key, value in shown.items()), shown):
         try:
             return reverse(name, kwargs=kwargs)
         except NoReverseMatch:

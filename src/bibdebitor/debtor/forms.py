@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
-from bibdebitor.domain.money import AmountError, parse_kroner
+from bibdebitor.domain.money import AmountError, format_kroner, parse_kroner
 from bibdebitor.payment_simulator import PaymentMethodForm
 
 
@@ -39,8 +41,18 @@ class CardForm(PaymentMethodForm):
 
     field_order = ["method", "amount", "card_number", "phone"]
 
+    def __init__(self, *args, at_most_ore: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.at_most_ore = at_most_ore
+
     def clean_amount(self) -> int:
-        return _kroner(self.cleaned_data["amount"])
+        amount = _kroner(self.cleaned_data["amount"])
+        if amount > self.at_most_ore:
+            raise forms.ValidationError(
+                gettext("You can pay at most %(most)s on this invoice: the amount outstanding.")
+                % {"most": format_kroner(self.at_most_ore)}
+            )
+        return amount
 
 
 class BankFileForm(forms.Form):
@@ -53,3 +65,58 @@ class WriteOffForm(forms.Form):
 
     def clean_amount(self) -> int:
         return _kroner(self.cleaned_data["amount"])
+
+
+YES_NO = [("", _("All")), ("ja", _("Yes")), ("nej", _("No"))]
+
+
+def yes_no(value: str) -> bool | None:
+    return {"ja": True, "nej": False}.get(value)
+
+
+class ClaimSearchForm(forms.Form):
+    """The clerk's claim list: free text and filters, all in the address (never a CPR)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Claim id, account, invoice number or the debtor's name"),
+    )
+    tilstand = forms.ChoiceField(label=_("State"), required=False)
+    kravtype = forms.TypedChoiceField(label=_("Claim type"), required=False, coerce=uuid.UUID)
+    kontotype = forms.TypedChoiceField(label=_("Account type"), required=False, coerce=uuid.UUID)
+    inddrivelse = forms.ChoiceField(
+        label=_("Handed over for collection"), required=False, choices=YES_NO
+    )
+    manuel = forms.ChoiceField(label=_("In the manual queue"), required=False, choices=YES_NO)
+    sortering = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, claim_types, account_types, states, orders, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        every = [("", gettext("All"))]
+        self.fields["tilstand"].choices = every + list(states)
+        self.fields["kravtype"].choices = every + [(str(k), v) for k, v in claim_types.items()]
+        self.fields["kontotype"].choices = every + [(str(k), v) for k, v in account_types.items()]
+        self.fields["sortering"].choices = list(orders)
+
+
+class CprSearchForm(forms.Form):
+    """A CPR number is searched by POST only, so it never lands in an address or a log."""
+
+    cpr = forms.CharField(
+        label=_("CPR number"), max_length=11, widget=forms.PasswordInput(render_value=False)
+    )
+
+    def clean_cpr(self) -> str:
+        try:
+            return parse_cpr(self.cleaned_data["cpr"]).number
+        except IdentifierError as error:
+            raise forms.ValidationError(gettext(error.message)) from None
+
+
+class PlacementForm(forms.Form):
+    """Placing an unplaced payment: the account (and optionally the invoice) it pays."""
+
+    konto = forms.IntegerField(widget=forms.HiddenInput)
+    faktura = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -158,6 +158,9 @@ class Liability(AppendOnlyModel):
     p_number = models.CharField(_("P-number"), max_length=10, blank=True)
     gln = models.CharField(_("EAN number"), max_length=13, blank=True)
     name = models.CharField(_("name"), max_length=300, blank=True)
+    street = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
     effective_on = models.DateField(_("effective from"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -245,6 +248,23 @@ class Payment(AppendOnlyModel):
                 fields=["instance", "channel", "reference"], name="payment_once"
             )
         ]
+
+
+class PaymentPlacement(AppendOnlyModel):
+    """A clerk placed a payment that arrived without a usable code line: on which account (and
+    invoice), by whom. One per payment; the payment row itself stays as it arrived."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="placement")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="placements")
+    invoice = models.ForeignKey(
+        "Document", on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    actor = models.CharField(_("placed by"), max_length=150)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("placement of a payment")
+        verbose_name_plural = _("placements of payments")
 
 
 class ClaimEntry(AppendOnlyModel):
@@ -372,6 +392,19 @@ class Document(AppendOnlyModel):
     def code_line(self) -> CodeLine:
         """The FI code line (+71<…+creditor<); its payment id is the invoice's number."""
         return code_line(self.payment_invoice.pk, self.instance.creditor_number)
+
+
+class PostedLetter(AppendOnlyModel):
+    """The PDF the simulated Digital Post (or paper post, or e-invoice) channel sent for a
+    document, kept as sent."""
+
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="posted")
+    pdf = models.BinaryField(_("PDF"))
+    posted_at = models.DateTimeField(_("posted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("posted letter")
+        verbose_name_plural = _("posted letters")
 
 
 class InvoiceLine(AppendOnlyModel):

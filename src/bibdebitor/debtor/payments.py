@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from bibdebitor.debtor import clock, coverage
 from bibdebitor.debtor.models import (
@@ -30,6 +31,7 @@ from bibdebitor.debtor.models import (
     Instance,
     Payment,
     PaymentChannel,
+    PaymentPlacement,
 )
 from bibdebitor.debtor.selectors import credit_of, handed_over_claims, open_balances
 from bibdebitor.domain.collection import allocate
@@ -110,26 +112,61 @@ def record_payment(
     return _allocate(payment, account, invoice, amount_ore)
 
 
+def unplaced_payments(instance: Instance) -> QuerySet[Payment]:
+    """Payments that arrived without a usable code line and no clerk has placed yet."""
+    return Payment.objects.filter(
+        instance=instance, account__isnull=True, placement__isnull=True
+    ).order_by("-id")
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """How an amount would be spread on an account's open items, oldest first."""
+
+    shares: list[tuple[DebtorClaim, int]]
+    credit_ore: int
+
+
+def allocation_of(account: Account, invoice: Document | None, amount_ore: int) -> Allocation:
+    shares, left = allocate(amount_ore, open_items(account, invoice))
+    return Allocation(shares, left)
+
+
 @transaction.atomic
-def place_payment(payment: Payment, invoice: Document) -> Booking:
-    """Staff place a payment the bank file could not match."""
-    if (
-        ClaimEntry.objects.filter(payment=payment).exists()
-        or CreditEntry.objects.filter(payment=payment).exists()
-    ):
+def place_payment(
+    payment: Payment, account: Account, *, invoice: Document | None = None, actor: str
+) -> Booking:
+    """A clerk places a payment the bank file could not match, on an account (or one of its
+    invoices); allocated as any payment, and the library hears of it as for any payment."""
+    if invoice is not None and invoice.account_id != account.pk:
+        raise PaymentError(
+            "placement_invoice", gettext_noop("The invoice does not belong to the account.")
+        )
+    if payment.account_id is not None or account.instance_id != payment.instance_id:
         raise PaymentError("payment_placed", gettext_noop("The payment has already been placed."))
-    return _allocate(payment, invoice.account, invoice, payment.amount_ore)
+    try:
+        with transaction.atomic():
+            PaymentPlacement.objects.create(
+                payment=payment, account=account, invoice=invoice, actor=actor[:150]
+            )
+    except IntegrityError:  # placed already, perhaps by a colleague a moment ago
+        raise PaymentError(
+            "payment_placed", gettext_noop("The payment has already been placed.")
+        ) from None
+    return _allocate(payment, account, invoice, payment.amount_ore)
 
 
 def _allocate(payment: Payment, account: Account, invoice: Document | None, amount: int) -> Booking:
-    items = open_items(account, invoice)
-    shares, left = allocate(amount, ((claim, open_ore) for claim, open_ore in items))
-    _book_shares(payment, shares, payment.received_on)
-    if left:
+    allocation = allocation_of(account, invoice, amount)
+    _book_shares(payment, allocation.shares, payment.received_on)
+    if allocation.credit_ore:
         CreditEntry.objects.create(
-            account=account, payment=payment, delta_ore=left, effective_on=payment.received_on
+            account=account,
+            payment=payment,
+            delta_ore=allocation.credit_ore,
+            effective_on=payment.received_on,
         )
-    return Booking(payment, amount - left, left)
+    return Booking(payment, amount - allocation.credit_ore, allocation.credit_ore)
 
 
 def _book_shares(payment: Payment, shares: list[tuple[DebtorClaim, int]], day: dt.date) -> None:

@@ -11,14 +11,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bibdebitor.debtor import letters
 from bibdebitor.debtor.forms import CardForm, MitIdForm
 from bibdebitor.debtor.models import Document, Instance, PaymentChannel
 from bibdebitor.debtor.payments import PaymentError, record_payment
-from bibdebitor.debtor.selectors import open_invoices_of
+from bibdebitor.debtor.selectors import accounts_of, open_invoices_of
 from bibdebitor.domain.money import format_kroner
 
 SESSION_KEY = "portal_cpr"
@@ -68,8 +70,44 @@ def overview(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
         return redirect("portal-sign-in", instance_uuid=instance_uuid)
     invoices = open_invoices_of(instance, cpr)
     total = sum(row.open_ore for row in invoices)
-    context = {"instance": instance, "invoices": invoices, "total": total, "signed_in": True}
+    rows = [(row, letters.letters_of_invoice(row.invoice)) for row in invoices]
+    context = {"instance": instance, "rows": rows, "total": total, "signed_in": True}
     return render(request, "debtor/portal_overview.html", context)
+
+
+def _citizens_letter(request: HttpRequest, instance: Instance, document_id: int) -> Document:
+    """A letter to the signed-in citizen; any other letter is not found (not even refused)."""
+    cpr = _citizen(request, instance)
+    if cpr is None:
+        raise Http404(_("Sign in to see your letters."))
+    return get_object_or_404(
+        Document, instance=instance, pk=document_id, account__in=accounts_of(instance, cpr)
+    )
+
+
+@require_http_methods(["GET"])
+def letter(request: HttpRequest, instance_uuid: uuid.UUID, document_id: int) -> HttpResponse:
+    instance = _instance_with_portal(instance_uuid)
+    if _citizen(request, instance) is None:
+        return redirect("portal-sign-in", instance_uuid=instance_uuid)
+    document = _citizens_letter(request, instance, document_id)
+    context = {
+        "instance": instance,
+        "letter": letters.letter_of(document),
+        "base_template": "debtor/portal_base.html",
+        "back_url": reverse("portal-overview", args=[instance_uuid]),
+        "pdf_url": reverse("portal-letter-pdf", args=[instance_uuid, document.pk]),
+        "signed_in": True,
+    }
+    return render(request, "debtor/letter.html", context)
+
+
+@require_http_methods(["GET"])
+def letter_pdf(request: HttpRequest, instance_uuid: uuid.UUID, document_id: int) -> HttpResponse:
+    instance = _instance_with_portal(instance_uuid)
+    if _citizen(request, instance) is None:
+        return redirect("portal-sign-in", instance_uuid=instance_uuid)
+    return letters.pdf_response(_citizens_letter(request, instance, document_id))
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +121,9 @@ def pay(request: HttpRequest, instance_uuid: uuid.UUID, invoice_id: int) -> Http
     if row is None:
         raise Http404(_("The invoice is not among your open invoices."))
     form = CardForm(
-        request.POST or None, initial={"amount": format_kroner(row.open_ore, unit=False)}
+        request.POST or None,
+        at_most_ore=row.open_ore,
+        initial={"amount": format_kroner(row.open_ore, unit=False)},
     )
     if request.method == "POST" and form.is_valid():
         transaction_id = form.authorise()

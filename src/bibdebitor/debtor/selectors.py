@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.debtor.models import (
     Account,
@@ -18,6 +23,7 @@ from bibdebitor.debtor.models import (
     EntryKind,
     Instance,
     Liability,
+    SubscribedClass,
 )
 from bibdebitor.domain.classification import is_substitute_cpr
 from bibdebitor.domain.collection import Channel, channel_for
@@ -116,3 +122,114 @@ def open_invoices_of(instance: Instance, cpr: str) -> list[OpenInvoice]:
         pay_by = max(letter.deadline for letter in letters)
         rows.append(OpenInvoice(invoice, sum(balances[c.pk] for c in mine), pay_by, mine))
     return rows
+
+
+# --- finding claims (the clerk's claim list) ------------------------------------------------
+
+
+class ClaimState(models.TextChoices):
+    OPEN = "open", _("open")
+    SETTLED = "settled", _("paid or closed")
+
+
+CLAIM_ORDERS = {
+    "nyeste": ("-received_at", "-id"),
+    "aeldste": ("received_at", "id"),
+    "beloeb": ("-amount_ore", "-id"),
+    "id": ("claim_id", "id"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimQuery:
+    """What the clerk searches for; every part optional. A CPR number arrives only by POST."""
+
+    text: str = ""
+    cpr: str = ""
+    state: str = ""
+    claim_type: uuid.UUID | None = None
+    account_type: uuid.UUID | None = None
+    handed_over: bool | None = None
+    manual: bool | None = None
+    order: str = "nyeste"
+
+
+def find_claims(instance: Instance, query: ClaimQuery) -> QuerySet[DebtorClaim]:
+    """The instance's claims matching ``query``, each with ``open_ore`` and ``handed_over``
+    annotated (correlated on the claim's own entries, so a page reads only its own rows)."""
+    entries = ClaimEntry.objects.filter(claim=OuterRef("pk"))
+    found = DebtorClaim.objects.filter(account__instance=instance).annotate(
+        open_ore=Coalesce(
+            Subquery(
+                entries.order_by().values("claim").annotate(total=Sum("delta_ore")).values("total")
+            ),
+            0,
+        ),
+        handed_over=Exists(entries.filter(kind=EntryKind.HANDED_OVER)),
+    )
+    if text := query.text.strip():
+        found = found.filter(_text_matches(instance, text))
+    if query.cpr:
+        found = found.filter(account__in=_accounts_liable(instance, Q(cpr=query.cpr)))
+    if query.state == ClaimState.OPEN:
+        found = found.filter(open_ore__gt=0)
+    elif query.state == ClaimState.SETTLED:
+        found = found.filter(open_ore__lte=0)
+    if query.claim_type:
+        found = found.filter(claim_type_uuid=query.claim_type)
+    if query.account_type:
+        found = found.filter(account__account_type_uuid=query.account_type)
+    if query.handed_over is not None:
+        found = found.filter(handed_over=query.handed_over)
+    if query.manual is not None:
+        found = found.filter(account__manual=query.manual)
+    order = CLAIM_ORDERS.get(query.order, CLAIM_ORDERS["nyeste"])
+    return found.select_related("account").order_by(*order)
+
+
+def _text_matches(instance: Instance, text: str) -> Q:
+    """A claim id, an account reference, an invoice number or (part of) the debtor's name."""
+    matches = (
+        Q(claim_id=text)
+        | Q(account__reference=text)
+        | Q(account__in=_accounts_liable(instance, Q(name__icontains=text)))
+    )
+    if text.isdigit():
+        matches |= Q(invoice_line__invoice_id=int(text))
+    return matches
+
+
+def _accounts_liable(instance: Instance, who: Q) -> QuerySet[Account]:
+    """Accounts whose current liable party matches ``who`` (the latest liability row)."""
+    latest = Liability.objects.filter(account=OuterRef("account")).order_by("-id").values("pk")[:1]
+    current = Liability.objects.filter(account__instance=instance).filter(pk=Subquery(latest))
+    return Account.objects.filter(pk__in=current.filter(who).values("account"))
+
+
+def current_liabilities(accounts: Iterable[Account]) -> dict[int, Liability]:
+    """The liable party now of each account (by account pk), in one query."""
+    latest: dict[int, Liability] = {}
+    for row in Liability.objects.filter(account__in=list(accounts)).order_by("id"):
+        latest[row.account_id] = row
+    return latest
+
+
+def class_titles(instance: Instance, facet: str) -> dict[uuid.UUID, str]:
+    """The titles of the subscribed sortiment's classes of one facet, by class UUID."""
+    rows = SubscribedClass.objects.filter(subscription__instance=instance, facet=facet)
+    return {row.class_uuid: row.title for row in rows.order_by("title")}
+
+
+def claims_of_party(claim: DebtorClaim) -> QuerySet[DebtorClaim]:
+    """The other claims of the claim's liable party at the same instance (any account)."""
+    party = liable_party(claim.account)
+    if party is None:
+        return DebtorClaim.objects.none()
+    who = Q(cvr=party.cvr) if party.cvr else Q(cpr=party.cpr)
+    accounts = _accounts_liable(claim.account.instance, who)
+    return (
+        DebtorClaim.objects.filter(account__in=accounts)
+        .exclude(pk=claim.pk)
+        .select_related("account")
+        .order_by("-received_at", "-id")
+    )

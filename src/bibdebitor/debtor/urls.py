@@ -19,13 +19,39 @@ urlpatterns = [
         portal.pay,
         name="portal-pay",
     ),
+    path(
+        "betalingsoverblik/<uuid:instance_uuid>/brev/<int:document_id>/",
+        portal.letter,
+        name="portal-letter",
+    ),
+    path(
+        "betalingsoverblik/<uuid:instance_uuid>/brev/<int:document_id>/pdf/",
+        portal.letter_pdf,
+        name="portal-letter-pdf",
+    ),
     path("", staff.home, name="staff-home"),
     path("sagsbehandler/<uuid:instance_uuid>/", staff.instance_overview, name="staff-overview"),
     path("sagsbehandler/<uuid:instance_uuid>/bankfil/", staff.bank_file, name="staff-bank-file"),
+    path("sagsbehandler/<uuid:instance_uuid>/fordringer/", staff.claim_list, name="staff-claims"),
     path(
         "sagsbehandler/<uuid:instance_uuid>/fordring/<str:claim_id>/",
         staff.claim_detail,
         name="staff-claim",
+    ),
+    path(
+        "sagsbehandler/<uuid:instance_uuid>/indbetaling/<int:payment_id>/",
+        staff.placement,
+        name="staff-placement",
+    ),
+    path(
+        "sagsbehandler/<uuid:instance_uuid>/brev/<int:document_id>/",
+        staff.letter,
+        name="staff-letter",
+    ),
+    path(
+        "sagsbehandler/<uuid:instance_uuid>/brev/<int:document_id>/pdf/",
+        staff.letter_pdf,
+        name="staff-letter-pdf",
     ),
     path("admin/", admin.site.urls),
 ]

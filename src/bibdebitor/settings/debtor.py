@@ -18,6 +18,7 @@ BIBDEBITOR_SITE_TITLE = _("Debtor system")
 BIBDEBITOR_SITE_HOME = "staff-home"
 BIBDEBITOR_NAVIGATION = [
     ("staff-overview", _("Overview"), None),
+    ("staff-claims", _("Claims"), None),
     ("admin:index", _("Administration"), None),
 ]
 

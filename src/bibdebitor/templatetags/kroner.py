@@ -1,6 +1,10 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django import template
 
 from bibdebitor import exports
+from bibdebitor.domain.identifiers import mask_cpr
 from bibdebitor.domain.money import format_count, format_kroner
 
 register = template.Library()
@@ -19,3 +23,10 @@ def count(value: int | None) -> str:
 
 register.filter("cell", exports.cell_text)
 register.filter("is_number", exports.is_number)
+register.filter("masked_cpr", mask_cpr)
+
+
+@register.filter(name="get_item")
+def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
+    """``mapping|get_item:key``: a title by its class UUID, say."""
+    return mapping.get(key)
