@@ -16,6 +16,7 @@ SETTINGS = [
     "cutoff_date",
     "substitute_cpr_enabled",
     "block_threshold_ore",
+    "block_lift_days",
     "creditor_number",
     "debtor_portal_url",
     "planned_go_live",
@@ -64,3 +65,22 @@ class SignOffForm(forms.Form):
 
 class SwitchOnForm(forms.Form):
     preview_code = forms.CharField(label=_("Dry-run code"), max_length=20)
+
+
+class PatronLookupForm(forms.Form):
+    """Finding a borrower at the desk: the library card number (a CPR number only by POST)."""
+
+    kort = forms.CharField(label=_("Library card number or CPR number"), max_length=32)
+
+
+class BlockLiftForm(forms.Form):
+    receipt_reference = forms.CharField(
+        label=_("The receipt's reference"),
+        max_length=100,
+        help_text=_("The payment's transaction or reference number on the citizen's receipt"),
+    )
+    reason = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        help_text=_("For example: paid in MobilePay today, receipt shown at the desk"),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bibdebitor.backoffice import views
+from bibdebitor.backoffice import desk, views
 
 urlpatterns = [
     path("kommuner/", views.rollout, name="rollout"),
@@ -10,5 +10,16 @@ urlpatterns = [
     path("kommuner/<str:agency_id>/opsaetning/", views.agency_setup, name="agency-setup"),
     path("kommuner/<str:agency_id>/aktiver/", views.agency_switch_on, name="agency-switch-on"),
     path("kommuner/<str:agency_id>/datavask/", views.cleansing, name="agency-cleansing"),
+    path("kommuner/<str:agency_id>/laanere/", desk.patron_lookup, name="desk-lookup"),
+    path(
+        "kommuner/<str:agency_id>/laanere/<str:patron_number>/",
+        desk.patron_page,
+        name="desk-patron",
+    ),
+    path(
+        "kommuner/<str:agency_id>/laanere/<str:patron_number>/loeft-spaerring/",
+        desk.patron_lift,
+        name="desk-lift",
+    ),
     path("dashboard/", views.overview_dashboard, name="dashboard"),
 ]

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from bibdebitor.citizen.patrons import Citizen
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import VENDOR_RULES
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.models import (
     Agency,
+    BlockLift,
     Claim,
     ClaimKind,
     ClaimMaterial,
@@ -25,6 +27,8 @@ from bibdebitor.ledger.models import (
 )
 from bibdebitor.ledger.selectors import (
     JournalSummary,
+    active_block_lift,
+    blocked_by_balance,
     guardian_on,
     patron_claim_materials,
     patron_claim_summaries,
@@ -113,13 +117,16 @@ def api_fees(patron_id: int, *, include_paid: bool, include_nonpayable: bool) ->
     ]
 
 
-def children_of(patron: Patron) -> list[Patron]:
-    """The minors for whom the patron, as a guardian, has been given financial liability."""
-    if not patron.cpr:
+def children_of(citizen: Citizen) -> list[Patron]:
+    """The minors for whom the citizen, as a guardian, has been given financial liability."""
+    if not citizen.cpr:
         return []
-    guardians = Guardian.objects.filter(agency=patron.agency, cpr=patron.cpr)
+    guardians = Guardian.objects.filter(agency=citizen.agency, cpr=citizen.cpr)
     ids = GuardianConsent.objects.filter(guardian__in=guardians).values("patron_id")
-    return list(Patron.objects.filter(pk__in=ids).exclude(pk=patron.pk).order_by("name"))
+    children = Patron.objects.filter(pk__in=ids).order_by("name")
+    if citizen.patron is not None:
+        children = children.exclude(pk=citizen.patron.pk)
+    return list(children.select_related("agency"))
 
 
 @dataclass(slots=True)
@@ -130,6 +137,8 @@ class Overview:
     on_site: list[Fee] = field(default_factory=list)
     off_site: list[Fee] = field(default_factory=list)
     last_coverage_at: dt.datetime | None = None
+    blocked: bool = False  # the balance rule blocks the borrower …
+    lift: BlockLift | None = None  # … unless staff lifted it on a receipt
 
     @property
     def on_site_total(self) -> int:
@@ -152,28 +161,31 @@ class Overview:
         return f"+73< +{creditor}<" if creditor else ""
 
 
-def overview(patron: Patron) -> Overview:
-    """The patron's open fees, and those of the children the patron is liable for."""
+def overview(citizen: Citizen) -> Overview:
+    """The citizen's open fees, and those of the children the citizen is liable for."""
+    patron = citizen.patron
     result = Overview(
-        patron.agency,
-        last_coverage_at=InboxMessage.objects.filter(agency=patron.agency)
+        citizen.agency,
+        last_coverage_at=InboxMessage.objects.filter(agency=citizen.agency)
         .order_by("-received_at")
         .values_list("received_at", flat=True)
         .first(),
     )
-    children = children_of(patron)
-    for fee in fees_of([patron, *children]):
-        if fee.open_ore <= 0 or not _liable(patron, fee.claim):
+    if patron is not None and blocked_by_balance(patron):
+        result.blocked, result.lift = True, active_block_lift(patron)
+    children = children_of(citizen)
+    for fee in fees_of([patron, *children] if patron else children):
+        if fee.open_ore <= 0 or not _liable(citizen, fee.claim):
             continue
         (result.on_site if fee.payable_at_library else result.off_site).append(fee)
     return result
 
 
-def _liable(patron: Patron, claim: Claim) -> bool:
-    if claim.patron_id == patron.pk:
+def _liable(citizen: Citizen, claim: Claim) -> bool:
+    if citizen.patron is not None and claim.patron_id == citizen.patron.pk:
         return True
     guardian = guardian_on(claim.patron, claim.created_on)
-    return guardian is not None and guardian.cpr == patron.cpr
+    return guardian is not None and guardian.cpr == citizen.cpr
 
 
 class NotPayableHere(DomainError):
@@ -181,12 +193,12 @@ class NotPayableHere(DomainError):
 
 
 @transaction.atomic
-def pay_on_site(patron: Patron, claim_ids: Iterable[int], *, reference: str) -> int:
+def pay_on_site(citizen: Citizen, claim_ids: Iterable[int], *, reference: str) -> int:
     """Pay the chosen open fees payable at the library in full; returns the amount (øre).
     Checked again under lock, so a fee handed over meanwhile is not taken here."""
     wanted = set(claim_ids)
     list(Claim.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
-    payable = {fee.claim.pk: fee for fee in overview(patron).on_site}
+    payable = {fee.claim.pk: fee for fee in overview(citizen).on_site}
     if not wanted or not wanted <= payable.keys():
         raise NotPayableHere(
             "not_payable_here", gettext_noop("One of the fees can no longer be paid here.")
@@ -195,5 +207,5 @@ def pay_on_site(patron: Patron, claim_ids: Iterable[int], *, reference: str) -> 
         NewEvent(pk, EventKind.COVERED, payable[pk].open_ore, reference=reference)
         for pk in sorted(wanted)
     ]
-    append_events(events, actor=f"borger:{patron.patron_number}"[:150])
+    append_events(events, actor=citizen.actor)
     return sum(payable[pk].open_ore for pk in wanted)

@@ -3,12 +3,85 @@ patron a client system's bearer token stands for."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import connection
 from django.utils import timezone
 
 from bibdebitor.citizen.models import AccessToken, ClientSystem
 from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
-from bibdebitor.ledger.models import Agency, Patron
+from bibdebitor.ledger.models import Agency, Guardian, Patron
+from bibdebitor.ledger.services import pin_matches
+
+
+@dataclass(frozen=True, slots=True)
+class Citizen:
+    """Who is signed in to the citizen page: a borrower, or a guardian (økonomisk ansvarlig)
+    who is no borrower but is liable for a child's claims."""
+
+    agency: Agency
+    name: str
+    cpr: str
+    patron: Patron | None = None
+    guardian: Guardian | None = None
+
+    @property
+    def actor(self) -> str:
+        if self.patron is not None:
+            return f"borger:{self.patron.patron_number}"[:150]
+        return f"værge:{self.guardian.pk if self.guardian else ''}"
+
+    def session_value(self) -> dict[str, int]:
+        if self.patron is not None:
+            return {"patron": self.patron.pk}
+        return {"guardian": self.guardian.pk if self.guardian else 0}
+
+
+def as_citizen(patron: Patron) -> Citizen:
+    return Citizen(patron.agency, patron.name, patron.cpr, patron=patron)
+
+
+def guardian_citizen(guardian: Guardian) -> Citizen:
+    return Citizen(guardian.agency, guardian.name, guardian.cpr, guardian=guardian)
+
+
+def sign_in(agency: Agency, username: str, pin: str) -> Citizen | None:
+    """The citizen a card or CPR number and PIN belong to: a patron first, then a guardian
+    (by CPR number only: guardians have no library card)."""
+    patron = find_patron(agency, username)
+    if patron is not None:
+        return as_citizen(patron) if pin_matches(patron, pin) else None
+    guardian = find_guardian(agency, username)
+    if guardian is not None and pin_matches(guardian, pin):
+        return guardian_citizen(guardian)
+    return None
+
+
+def from_session(agency: Agency, value: Any) -> Citizen | None:
+    if not isinstance(value, dict):
+        return None
+    if "patron" in value:
+        patron = (
+            Patron.objects.select_related("agency")
+            .filter(pk=value["patron"], agency=agency)
+            .first()
+        )
+        return as_citizen(patron) if patron else None
+    guardian = (
+        Guardian.objects.select_related("agency")
+        .filter(pk=value.get("guardian"), agency=agency)
+        .first()
+    )
+    return guardian_citizen(guardian) if guardian else None
+
+
+def find_guardian(agency: Agency, username: str) -> Guardian | None:
+    try:
+        cpr = parse_cpr(username.strip()).number
+    except IdentifierError:
+        return None
+    return Guardian.objects.select_related("agency").filter(agency=agency, cpr=cpr).first()
 
 
 def find_patron(agency: Agency, username: str) -> Patron | None:

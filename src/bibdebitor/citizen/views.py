@@ -1,6 +1,7 @@
 """The citizen page (Danish, works without JavaScript): sign in with library card or CPR
-number and PIN, see what is payable at the library and what the municipality collects, and
-pay the former by card or MobilePay (simulated)."""
+number and PIN (a guardian who is no borrower: CPR number and PIN), see what is payable at
+the library and what the municipality collects, and pay the former by card or MobilePay
+(simulated)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bibdebitor.citizen import patrons
 from bibdebitor.citizen.fees import NotPayableHere, overview, pay_on_site
 from bibdebitor.citizen.forms import PayForm, SignInForm
-from bibdebitor.citizen.patrons import find_patron
+from bibdebitor.citizen.patrons import Citizen
 from bibdebitor.domain.money import format_kroner
-from bibdebitor.ledger.models import Agency, Patron
-from bibdebitor.ledger.services import pin_matches
+from bibdebitor.ledger.models import Agency
 
 SESSION_KEY = "citizen_patron"
 
@@ -24,11 +25,8 @@ def _agency(agency_id: str) -> Agency:
     return get_object_or_404(Agency, agency_id=agency_id)
 
 
-def _signed_in(request: HttpRequest, agency: Agency) -> Patron | None:
-    patron_id = request.session.get(SESSION_KEY)
-    if patron_id is None:
-        return None
-    return Patron.objects.select_related("agency").filter(pk=patron_id, agency=agency).first()
+def _signed_in(request: HttpRequest, agency: Agency) -> Citizen | None:
+    return patrons.from_session(agency, request.session.get(SESSION_KEY))
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,10 +34,10 @@ def sign_in(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patron = find_patron(agency, form.cleaned_data["username"])
-        if patron is not None and pin_matches(patron, form.cleaned_data["pin"]):
+        citizen = patrons.sign_in(agency, form.cleaned_data["username"], form.cleaned_data["pin"])
+        if citizen is not None:
             request.session.cycle_key()
-            request.session[SESSION_KEY] = patron.pk
+            request.session[SESSION_KEY] = citizen.session_value()
             return redirect("citizen-overview", agency_id=agency.agency_id)
         messages.error(request, _("Wrong library card number, CPR number or PIN."))
         form = SignInForm()  # never show the number typed back
@@ -55,23 +53,23 @@ def sign_out(request: HttpRequest, agency_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def fees_page(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
-    patron = _signed_in(request, agency)
-    if patron is None:
+    citizen = _signed_in(request, agency)
+    if citizen is None:
         return redirect("citizen-sign-in", agency_id=agency.agency_id)
     return render(
         request,
         "citizen/overview.html",
-        {"agency": agency, "patron": patron, "overview": overview(patron)},
+        {"agency": agency, "citizen": citizen, "overview": overview(citizen)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
-    patron = _signed_in(request, agency)
-    if patron is None:
+    citizen = _signed_in(request, agency)
+    if citizen is None:
         return redirect("citizen-sign-in", agency_id=agency.agency_id)
-    on_site = overview(patron).on_site
+    on_site = overview(citizen).on_site
     if not on_site:
         return redirect("citizen-overview", agency_id=agency.agency_id)
     choices = [
@@ -87,7 +85,7 @@ def pay(request: HttpRequest, agency_id: str) -> HttpResponse:
         reference = form.authorise()
         if reference is not None:
             try:
-                paid = pay_on_site(patron, form.cleaned_data["fees"], reference=reference)
+                paid = pay_on_site(citizen, form.cleaned_data["fees"], reference=reference)
             except NotPayableHere as error:
                 messages.error(request, _(error.message))
             else:
@@ -99,5 +97,5 @@ def pay(request: HttpRequest, agency_id: str) -> HttpResponse:
     return render(
         request,
         "citizen/pay.html",
-        {"agency": agency, "patron": patron, "form": form, "fees": on_site},
+        {"agency": agency, "citizen": citizen, "form": form, "fees": on_site},
     )

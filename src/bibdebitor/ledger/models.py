@@ -16,6 +16,7 @@ from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.domain.identifiers import SUBSTITUTE_DAY_OFFSET, mask_cpr
 
 DEFAULT_BLOCK_THRESHOLD_ORE = 200_00
+DEFAULT_BLOCK_LIFT_DAYS = 7  # a bank transfer and the nightly coverage report, with margin
 DEFAULT_ADULT_AGE = 18
 
 
@@ -52,6 +53,11 @@ class Agency(models.Model):
     substitute_cpr_enabled = models.BooleanField(_("substitute CPR switched on"), default=False)
     block_threshold_ore = models.PositiveIntegerField(
         _("block threshold (øre)"), default=DEFAULT_BLOCK_THRESHOLD_ORE
+    )
+    block_lift_days = models.PositiveSmallIntegerField(
+        _("days a block lifted on a receipt lasts"),
+        default=DEFAULT_BLOCK_LIFT_DAYS,
+        help_text=_("Ends sooner when the payment's coverage arrives from the municipality."),
     )
     adult_age = models.PositiveSmallIntegerField(_("age limit"), default=DEFAULT_ADULT_AGE)
     creditor_number = models.CharField(
@@ -144,6 +150,7 @@ class Guardian(models.Model):
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    pin_hash = models.CharField(_("PIN (hashed)"), max_length=128, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("guardian")
@@ -304,6 +311,24 @@ class PatronBlockEvent(AppendOnlyModel):
     class Meta:
         verbose_name = _("block change")
         verbose_name_plural = _("block changes")
+        ordering = ["patron", "id"]
+
+
+class BlockLift(AppendOnlyModel):
+    """Staff lifted a blocked borrower's block on a receipt for a payment to the municipality
+    (seed 003: "manuelt låse borgeren op"). It lasts until ``until``, or until coverage
+    for the patron arrives after it, whichever comes first."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.PROTECT, related_name="block_lifts")
+    until = models.DateTimeField(_("lifted until"))
+    receipt_reference = models.CharField(_("receipt reference"), max_length=100)
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.CharField(_("by"), max_length=150)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("block lifted on a receipt")
+        verbose_name_plural = _("blocks lifted on a receipt")
         ordering = ["patron", "id"]
 
 

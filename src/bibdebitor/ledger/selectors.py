@@ -9,15 +9,18 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from bibdebitor.domain.claims import HANDED_OVER, ClaimState, Event, TransferStatus, fold
 from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.ledger.models import (
     Agency,
+    BlockLift,
     Claim,
     ClaimEvent,
     ClaimMaterial,
     ConsentKind,
+    EventKind,
     Guardian,
     GuardianConsent,
     Patron,
@@ -45,9 +48,28 @@ def patron_open_balance(patron: Patron) -> int:
     return total["total"]
 
 
-def patron_is_blocked(patron: Patron) -> bool:
+def blocked_by_balance(patron: Patron) -> bool:
+    """The block the balance rule set (the latest block event)."""
     latest = PatronBlockEvent.objects.filter(patron=patron).order_by("-id").first()
     return bool(latest and latest.blocked)
+
+
+def active_block_lift(patron: Patron, now: dt.datetime | None = None) -> BlockLift | None:
+    """The lift in force: the newest, not past its end, and no coverage for the patron has
+    arrived since it was given (then the balance speaks again)."""
+    now = now or timezone.now()
+    lift = BlockLift.objects.filter(patron=patron).order_by("-id").first()
+    if lift is None or lift.until <= now:
+        return None
+    covered_since = ClaimEvent.objects.filter(
+        claim__patron=patron, kind=EventKind.COVERED, recorded_at__gt=lift.recorded_at
+    )
+    return None if covered_since.exists() else lift
+
+
+def patron_is_blocked(patron: Patron, now: dt.datetime | None = None) -> bool:
+    """Blocked from borrowing: the balance rule blocks and no lift on a receipt is in force."""
+    return blocked_by_balance(patron) and active_block_lift(patron, now) is None
 
 
 def guardian_on(patron: Patron, day: dt.date) -> Guardian | None:

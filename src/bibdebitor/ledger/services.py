@@ -28,6 +28,7 @@ from bibdebitor.domain.patrons import (
 )
 from bibdebitor.ledger.models import (
     Agency,
+    BlockLift,
     Claim,
     ClaimEvent,
     ClaimMaterial,
@@ -39,6 +40,7 @@ from bibdebitor.ledger.models import (
     PatronBlockEvent,
     PatronKind,
 )
+from bibdebitor.ledger.selectors import blocked_by_balance
 from bibdebitor.ledger.signals import claim_events_appended, identifier_changed
 
 log = logging.getLogger(__name__)
@@ -101,16 +103,16 @@ def register_patron(
     return patron
 
 
-def set_pin(patron: Patron, pin: str) -> None:
-    """The patron's PIN (4 digits, as on the library card), stored hashed."""
+def set_pin(holder: Patron | Guardian, pin: str) -> None:
+    """A patron's or a guardian's PIN (4 digits, as on the library card), stored hashed."""
     if not re.fullmatch(r"\d{4}", pin):
         raise DomainError("pin_format", gettext_noop("A PIN is 4 digits."))
-    patron.pin_hash = make_password(pin)
-    patron.save(update_fields=["pin_hash"])
+    holder.pin_hash = make_password(pin)
+    holder.save(update_fields=["pin_hash"])
 
 
-def pin_matches(patron: Patron, pin: str) -> bool:
-    return bool(patron.pin_hash) and check_password(pin, patron.pin_hash)
+def pin_matches(holder: Patron | Guardian, pin: str) -> bool:
+    return bool(holder.pin_hash) and check_password(pin, holder.pin_hash)
 
 
 def assign_substitute_cpr(patron: Patron, gender: Gender | None) -> Patron:
@@ -473,6 +475,27 @@ def _latest_block_status(by_id: dict[int, Patron]) -> dict[int, bool]:
     for patron_id, blocked in rows.values_list("patron_id", "blocked"):
         latest[patron_id] = blocked
     return latest
+
+
+def lift_block(patron: Patron, *, receipt_reference: str, reason: str, actor: str) -> BlockLift:
+    """Lift a blocked borrower's block on a receipt for a payment to the municipality, for the
+    agency's number of days or until coverage for the patron arrives (seed 003)."""
+    if not blocked_by_balance(patron):
+        raise DomainError("lift_not_blocked", gettext_noop("The borrower is not blocked."))
+    if not receipt_reference.strip():
+        raise DomainError(
+            "lift_receipt", gettext_noop("Write the reference of the receipt for the payment.")
+        )
+    if not reason.strip():
+        raise DomainError("lift_reason", gettext_noop("Write why the block is lifted."))
+    until = timezone.now() + dt.timedelta(days=patron.agency.block_lift_days)
+    return BlockLift.objects.create(
+        patron=patron,
+        until=until,
+        receipt_reference=receipt_reference.strip()[:100],
+        reason=reason.strip()[:300],
+        actor=actor[:150],
+    )
 
 
 def write_down(claim: Claim, amount_ore: int, *, actor: str, note: str = "") -> ClaimEvent:

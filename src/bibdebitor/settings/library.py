@@ -26,6 +26,7 @@ BIBDEBITOR_SITE_TITLE = _("Library debts")
 BIBDEBITOR_SITE_HOME = "overview"
 BIBDEBITOR_NAVIGATION = [
     ("overview", _("Overview"), None),
+    ("desk-lookup", _("Borrowers"), "ledger.view_patron"),
     ("dashboard", _("Dashboard"), "backoffice.view_dashboard"),
     ("rollout", _("Go-live"), "backoffice.view_checklist"),
     ("cutover-preview", _("Cut-over dry run"), "ledger.view_claim"),
