@@ -49,8 +49,16 @@ def new_claim(claim_id: str = "717300-1", amount: int = 12_550) -> NewClaim:
 
 
 def registration() -> RegistrationRequest:
-    person = Party(cpr="1505751007", name="Søren Ærø Åberg")
-    company = Party(cvr="29189129", p_number="1003388394", gln="5798000000001", name="Skole Ø")
+    person = Party(
+        cpr="1505751007",
+        name="Søren Ærø Åberg",
+        street="Østergade 1, 2. th.",
+        postcode="2800",
+        city="Kongens Lyngby",
+    )
+    company = Party(
+        cvr="29189129", p_number="1003388394", gln="5798000000001", name="Skole Ø", city="Ærø"
+    )
     return RegistrationRequest(
         header(),
         (

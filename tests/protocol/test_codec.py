@@ -35,7 +35,23 @@ def test_registration_round_trips_with_every_operation_and_danish_text():
     data = encode(message)
     assert "Søren Ærø Åberg".encode() in data
     assert "GENÅBN".encode() in data
+    assert "<Postnummer>2800</Postnummer>".encode() in data.replace(b"ns0:", b"")
     assert decode_request(data) == message
+
+
+def test_the_liable_party_travels_with_name_and_address():
+    """Seed 003, "Lånere uden CPR-nr.": "samtidigt vil navn og adresse fra FBS bliver sendt
+    med": the debtor system cannot look a substitute CPR up in the CPR register, so the
+    address the library holds goes on the wire (for every party: the reference debtor system
+    has no CPR register either)."""
+    message = registration()
+    decoded = decode_request(encode(message))
+    party = decoded.operations[0].accounts[0].liable
+    assert (party.street, party.postcode, party.city) == (
+        "Østergade 1, 2. th.",
+        "2800",
+        "Kongens Lyngby",
+    )
 
 
 def test_coverage_round_trips_with_every_kind():

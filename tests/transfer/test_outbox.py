@@ -151,6 +151,9 @@ def test_a_minors_claim_under_consent_is_on_the_guardians_account(ready):
         "p_number": "",
         "gln": "",
         "name": "Søren Ærø",
+        "street": "",
+        "postcode": "",
+        "city": "",
     }
     assert message.payload["account"]["account_type"]["user_key"] == (
         "BIB-GEBYR-ERSTATNING-U18-MED-OA"

@@ -380,6 +380,9 @@ def _liability(account: Account, party: Party, effective_on: dt.date) -> Liabili
         p_number=party.p_number,
         gln=party.gln,
         name=party.name,
+        street=party.street,
+        postcode=party.postcode,
+        city=party.city,
         effective_on=effective_on,
     )
 

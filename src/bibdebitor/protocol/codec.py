@@ -151,6 +151,7 @@ def _party(parent: etree._Element, party: Party) -> None:
         _add(person, "CPRNummer", party.cpr)
         if party.name:
             _add(person, "Navn", party.name)
+        _address(person, party)
         return
     company = _add(element, "Virksomhed")
     _add(company, "CVRNummer", party.cvr)
@@ -161,6 +162,17 @@ def _party(parent: etree._Element, party: Party) -> None:
     ):
         if value:
             _add(company, name, value)
+    _address(company, party)
+
+
+def _address(parent: etree._Element, party: Party) -> None:
+    parts = (("Vejadresse", party.street), ("Postnummer", party.postcode), ("Bynavn", party.city))
+    if not any(value for _name, value in parts):
+        return
+    element = _add(parent, "Adresse")
+    for name, value in parts:
+        if value:
+            _add(element, name, value)
 
 
 def _new_claim(parent: etree._Element, claim: NewClaim) -> None:
@@ -363,14 +375,28 @@ def _decode_party(element: etree._Element) -> Party:
     holder = element.find(_q("JuridiskAnsvarlig"))
     person = holder.find(_q("Person"))
     if person is not None:
-        return Party(cpr=_text(person, "CPRNummer"), name=_text(person, "Navn"))
+        return Party(
+            cpr=_text(person, "CPRNummer"), name=_text(person, "Navn"), **_decode_address(person)
+        )
     company = holder.find(_q("Virksomhed"))
     return Party(
         cvr=_text(company, "CVRNummer"),
         p_number=_text(company, "PNummer"),
         gln=_text(company, "EANNummer"),
         name=_text(company, "Navn"),
+        **_decode_address(company),
     )
+
+
+def _decode_address(element: etree._Element) -> dict[str, str]:
+    address = element.find(_q("Adresse"))
+    if address is None:
+        return {}
+    return {
+        "street": _text(address, "Vejadresse"),
+        "postcode": _text(address, "Postnummer"),
+        "city": _text(address, "Bynavn"),
+    }
 
 
 def _decode_new_claim(element: etree._Element) -> NewClaim:

@@ -42,13 +42,17 @@ class ClassRef:
 @dataclass(frozen=True, slots=True)
 class Party:
     """The liable party (juridisk ansvarlig): a person by CPR (or substitute CPR) or a
-    company by CVR, optionally with P-number and EAN/GLN."""
+    company by CVR, optionally with P-number and EAN/GLN; with the name and postal address
+    the library holds (a substitute CPR cannot be looked up in the CPR register)."""
 
     cpr: str = ""
     cvr: str = ""
     p_number: str = ""
     gln: str = ""
     name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
 
     def __post_init__(self) -> None:
         if bool(self.cpr) == bool(self.cvr):

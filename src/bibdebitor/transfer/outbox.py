@@ -192,11 +192,22 @@ def _account_reference(
 
 
 def liable_party(account: DebtorAccount, patron: Patron, guardian: Guardian | None) -> Party:
+    """The liable party with the name and postal address the library holds for them."""
     if account.liable == Liable.GUARDIAN and guardian is not None:
-        return Party(cpr=guardian.cpr, name=guardian.name)
+        return Party(cpr=guardian.cpr, name=guardian.name, **_address_of(guardian))
     if account.liable == Liable.COMPANY:
-        return Party(cvr=patron.cvr, p_number=patron.p_number, gln=patron.gln, name=patron.name)
-    return Party(cpr=patron.cpr, name=patron.name)
+        return Party(
+            cvr=patron.cvr,
+            p_number=patron.p_number,
+            gln=patron.gln,
+            name=patron.name,
+            **_address_of(patron),
+        )
+    return Party(cpr=patron.cpr, name=patron.name, **_address_of(patron))
+
+
+def _address_of(holder: Patron | Guardian) -> dict[str, str]:
+    return {"street": holder.street, "postcode": holder.postcode, "city": holder.city}
 
 
 def _account(
