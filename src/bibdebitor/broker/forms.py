@@ -25,6 +25,8 @@ class DecisionForm(forms.Form):
 
 
 class AgreementFilterForm(forms.Form):
+    is_filter = True  # every field optional: no "(optional)" on each label
+
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.order_by("name"), required=False
     )

@@ -77,6 +77,8 @@ def yes_no(value: str) -> bool | None:
 class ClaimSearchForm(forms.Form):
     """The clerk's claim list: free text and filters, all in the address (never a CPR)."""
 
+    is_filter = True  # every field optional: no "(optional)" on each label
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -84,6 +86,7 @@ class ClaimSearchForm(forms.Form):
         help_text=_("Claim id, account, invoice number or the debtor's name"),
     )
     tilstand = forms.ChoiceField(label=_("State"), required=False)
+    oprindelse = forms.ChoiceField(label=_("Origin"), required=False)
     kravtype = forms.TypedChoiceField(label=_("Claim type"), required=False, coerce=uuid.UUID)
     kontotype = forms.TypedChoiceField(label=_("Account type"), required=False, coerce=uuid.UUID)
     inddrivelse = forms.ChoiceField(
@@ -92,10 +95,13 @@ class ClaimSearchForm(forms.Form):
     manuel = forms.ChoiceField(label=_("In the manual queue"), required=False, choices=YES_NO)
     sortering = forms.ChoiceField(label=_("Sort by"), required=False)
 
-    def __init__(self, *args, claim_types, account_types, states, orders, **kwargs) -> None:
+    def __init__(
+        self, *args, claim_types, account_types, states, origins, orders, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         every = [("", gettext("All"))]
         self.fields["tilstand"].choices = every + list(states)
+        self.fields["oprindelse"].choices = every + list(origins)
         self.fields["kravtype"].choices = every + [(str(k), v) for k, v in claim_types.items()]
         self.fields["kontotype"].choices = every + [(str(k), v) for k, v in account_types.items()]
         self.fields["sortering"].choices = list(orders)

@@ -147,6 +147,7 @@ class ClaimQuery:
     text: str = ""
     cpr: str = ""
     state: str = ""
+    origin: str = ""
     claim_type: uuid.UUID | None = None
     account_type: uuid.UUID | None = None
     handed_over: bool | None = None
@@ -175,6 +176,8 @@ def find_claims(instance: Instance, query: ClaimQuery) -> QuerySet[DebtorClaim]:
         found = found.filter(open_ore__gt=0)
     elif query.state == ClaimState.SETTLED:
         found = found.filter(open_ore__lte=0)
+    if query.origin:
+        found = found.filter(origin=query.origin)
     if query.claim_type:
         found = found.filter(claim_type_uuid=query.claim_type)
     if query.account_type:

@@ -26,7 +26,7 @@ from bibdebitor.debtor.forms import (
     WriteOffForm,
     yes_no,
 )
-from bibdebitor.debtor.models import Account, DebtorClaim, Document, Instance
+from bibdebitor.debtor.models import Account, ClaimOrigin, DebtorClaim, Document, Instance
 from bibdebitor.debtor.payments import (
     PaymentError,
     allocation_of,
@@ -133,6 +133,7 @@ def claim_list(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
         claim_types=claim_types,
         account_types=account_types,
         states=ClaimState.choices,
+        origins=ClaimOrigin.choices,
         orders=[(key, ORDER_LABELS[key]) for key in CLAIM_ORDERS],
     )
     cpr = _searched_cpr(request, instance)
@@ -169,6 +170,7 @@ def _claim_query(form: ClaimSearchForm, cpr: str) -> ClaimQuery:
         text=data["q"],
         cpr=cpr,
         state=data["tilstand"],
+        origin=data["oprindelse"],
         claim_type=data["kravtype"] or None,
         account_type=data["kontotype"] or None,
         handed_over=yes_no(data["inddrivelse"]),

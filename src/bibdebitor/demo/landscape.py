@@ -21,7 +21,7 @@ from bibdebitor.protocol.signing import write_identity
 
 REGISTRATION = "DebitorRegistreringAfsend"
 COVERAGE = "DaekningAfskrivningRegistreringAfsend"
-WORKERS = ("sender", "coverage")
+WORKERS = ("sender", "coverage", "post")
 
 
 class LibraryProcess(ServiceProcess):
@@ -115,6 +115,7 @@ class Landscape:
             "--name=serviceplatformen",
         )
         self.start_worker("coverage")
+        self.start_worker("post")
         return self
 
     def stop(self) -> None:
@@ -124,7 +125,8 @@ class Landscape:
             process.stop()
 
     def start_worker(self, name: str) -> None:
-        """The library's sender (``sender``) or the debtor system's coverage worker."""
+        """The library's sender (``sender``), the debtor system's coverage worker
+        (``coverage``) or its simulated post (``post``)."""
         if name == "sender":
             # Signed calls need no bearer token: the platform must not see the debtor's.
             self.workers[name] = self.library.spawn(
@@ -133,6 +135,8 @@ class Landscape:
                 f"--batch-size={self.batch_size}",
                 env={"BIBDEBITOR_SF1590_TOKEN": ""},
             )
+        elif name == "post":
+            self.workers[name] = self.debtor.spawn("post-letters", "--idle=1")
         else:
             self.workers[name] = self.debtor.spawn(
                 "coverage-worker", "--idle=0.1", f"--retry-base={self.retry_base}"

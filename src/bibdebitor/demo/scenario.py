@@ -108,10 +108,15 @@ class Scenario:
 
     def cut_over(self, dry_run: Preview) -> None:
         self.step(_("Cut-over: the integration is switched on"))
-        # As an operator would: the cut-off date through the journalled set-up, then switched
+        # As an operator would: the cut-off date (and where citizens pay the municipality)
+        # through the journalled set-up, then switched
         # on through the checklist's gate; the demo's manual tasks (meetings, orders with the
         # vendors) cannot be done here, so it switches on over them with a journalled reason.
-        change_settings(self.agency, {"cutoff_date": self.cutoff}, actor="demo")
+        debtor = self.landscape.debtor
+        portal = f"{debtor.base_url}/betalingsoverblik/{debtor.instance}/"
+        change_settings(
+            self.agency, {"cutoff_date": self.cutoff, "debtor_portal_url": portal}, actor="demo"
+        )
         result = switch_on(
             self.agency,
             preview_code=dry_run.fingerprint,

@@ -18,6 +18,8 @@ def _agency_field(required: bool) -> forms.ModelChoiceField:
 
 
 class TaskFilterForm(forms.Form):
+    is_filter = True  # every field optional: no "(optional)" on each label
+
     agency = _agency_field(required=False)
     code = forms.CharField(label=_("Error code"), required=False, max_length=40)
     status = forms.ChoiceField(label=_("Status"), choices=TASK_STATUS, required=False)
@@ -39,6 +41,8 @@ class ReconcileForm(forms.Form):
 
 
 class DiscrepancyFilterForm(forms.Form):
+    is_filter = True  # every field optional: no "(optional)" on each label
+
     agency = _agency_field(required=True)
     run = forms.IntegerField(required=False, widget=forms.HiddenInput)
     cause = forms.ChoiceField(

@@ -28,11 +28,11 @@ from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
 from bibdebitor.citizen.models import ClientSystem
 from bibdebitor.credentials import digest
 from bibdebitor.demo.landscape import Landscape, Municipality, new_secret
+from bibdebitor.demo.people import INVOICED_CPRS, demo_citizen, demo_guardian
 from bibdebitor.demo.scenario import Scenario, Summary
-from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-from bibdebitor.ledger.models import Agency, DebtorVendor, Patron, PatronKind
+from bibdebitor.ledger.models import Agency, DebtorVendor
 from bibdebitor.ledger.services import set_pin
 from bibdebitor.sortiment.cutover import Tally
 
@@ -113,15 +113,20 @@ class Command(BaseCommand):
             landscape.stop()
 
     def logins(self, agency: Agency, landscape: Landscape) -> dict[str, str]:
-        """A staff login, a citizen with a PIN and a fees-API client; kept in a file only
-        its owner can read (the citizen's CPR for the debtor portal is not printed)."""
+        """Every login beside the address it signs in at, kept in a file only its owner can
+        read (the CPR numbers for the portal and the guardian are not printed)."""
         staff_password = new_secret()
         call_command(
             "staff-user", username="demo", password=staff_password, role=SYSTEM_ADMINISTRATORS
         )
-        citizen = demo_citizen(agency)
-        pin = f"{secrets.randbelow(10_000):04d}"
+        invoiced = {cpr for (cpr,) in landscape.debtor.query(INVOICED_CPRS)}
+        citizen = demo_citizen(agency, invoiced)
+        pin = new_pin()
         set_pin(citizen, pin)
+        guardian = demo_guardian(agency, invoiced)
+        guardian_pin = new_pin()
+        if guardian is not None:
+            set_pin(guardian, guardian_pin)
         client_secret = new_secret(24)
         ClientSystem.objects.create(
             client_id="demo-hjemmeside",
@@ -130,15 +135,31 @@ class Command(BaseCommand):
             secret_sha256=digest(client_secret),
             active=True,
         )
+        at = addresses(landscape)
+        code = landscape.logins.mitid_code
         logins = {
+            "staff_url": at["staff_url"],
             "staff": f"demo / {staff_password}",
+            "citizen_url": at["citizen_url"],
             "citizen": f"{citizen.patron_number} / {pin}",
             "citizen_cpr": citizen.cpr,
+            "portal_url": at["portal_url"],
+            "portal": f"{citizen.cpr} / {code}",
+            "mitid_code": code,
+        }
+        if guardian is not None:
+            logins |= {
+                "guardian_url": at["citizen_url"],
+                "guardian": f"{guardian.cpr} / {guardian_pin}",
+                "guardian_portal": f"{guardian.cpr} / {code}",
+            }
+        logins |= {
+            "fees_url": at["fees_url"],
             "fees_client": f"demo-hjemmeside / {client_secret}",
+            "platform_admin_url": at["platform_admin_url"],
             "platform_admin": " / ".join(landscape.logins.platform_admin),
+            "debtor_staff_url": at["debtor_staff_url"],
             "debtor_staff": " / ".join(landscape.logins.debtor_staff),
-            **addresses(landscape),
-            "mitid_code": landscape.logins.mitid_code,
         }
         path = landscape.root / "LOGINS.txt"
         path.write_text("".join(f"{k}: {v}\n" for k, v in logins.items()), encoding="utf-8")
@@ -185,6 +206,16 @@ class Command(BaseCommand):
                 % {"file": landscape.root / "LOGINS.txt", "code": landscape.logins.mitid_code},
             ),
         ]
+        if "guardian" in logins:
+            places.insert(
+                2,
+                (
+                    _("Citizen page, as guardian"),
+                    at["citizen_url"],
+                    _("the guardian's CPR and PIN (in %(file)s)")
+                    % {"file": landscape.root / "LOGINS.txt"},
+                ),
+            )
         for title, address, login in places:
             console.print(f"[bold]{title}[/bold]\n  {address}\n  {_('Login')}: {login}")
 
@@ -207,15 +238,8 @@ def counted(tally: Tally) -> str:
     return f"{tally.count} ({format_kroner(tally.amount_ore)})"
 
 
-def demo_citizen(agency: Agency) -> Patron:
-    """An adult patron whose claims reached the debtor system and saw coverage, if any did."""
-    of_age = timezone.localdate() - dt.timedelta(days=18 * 366)
-    adults = Patron.objects.filter(
-        agency=agency, kind=PatronKind.PERSON, birth_date__lte=of_age
-    ).exclude(cpr="")
-    covered = adults.filter(claims__events__kind=EventKind.COVERED)
-    handed_over = adults.filter(claims__events__kind=EventKind.ACCEPTED)
-    return covered.first() or handed_over.first() or adults.first()
+def new_pin() -> str:
+    return f"{secrets.randbelow(10_000):04d}"
 
 
 def wait_for_ctrl_c(console: Console) -> None:
