@@ -86,6 +86,9 @@ def check_page(walk: Walk, url: str, status: int, secret_cprs: list[str]) -> Non
         walk.problems.append(f"{where}: an unmasked CPR number")
     if "kr.." in text:
         walk.problems.append(f"{where}: an amount followed by a full stop (kr..)")
+    # Wide tables scroll in their own box; the page itself never scrolls sideways.
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+        walk.problems.append(f"{where}: wider than the screen")
     if walk.failed_requests:
         walk.problems.append(f"{where}: failed requests {walk.failed_requests}")
         walk.failed_requests.clear()

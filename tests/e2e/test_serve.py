@@ -49,6 +49,15 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def started_children(pid: int, expected: int, within: float = 10.0) -> list[int]:
+    """The children once ``expected`` have forked (the first may open the port before the
+    second is started, on a busy machine)."""
+    deadline = time.monotonic() + within
+    while len(found := children_of(pid)) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
 def answering(port: int) -> bool:
     try:
         httpx.get(f"http://127.0.0.1:{port}/oauth/token", timeout=2)
@@ -68,7 +77,7 @@ def gone(pids: list[int], within: float = 10.0) -> bool:
 
 def test_several_processes_answer_on_one_port_and_stop_together(served):
     process, port = served
-    servers = children_of(process.pid)
+    servers = started_children(process.pid, 2)
     assert len(servers) == 2
     for _ in range(20):  # new connections each: the kernel spreads them over both
         answer = httpx.get(f"http://127.0.0.1:{port}/oauth/token")
@@ -81,7 +90,7 @@ def test_several_processes_answer_on_one_port_and_stop_together(served):
 
 def test_server_processes_stop_when_their_parent_is_killed(served):
     process, port = served
-    servers = children_of(process.pid)
+    servers = started_children(process.pid, 2)
     process.kill()
     process.wait(10)
     assert gone(servers)

@@ -106,9 +106,10 @@ def post_letters(instance: Instance | None = None, *, limit: int | None = None) 
         waiting = waiting.filter(instance=instance)
     sent = 0
     for document in waiting.select_related("instance", "account", "invoice")[:limit]:
+        pdf = render_pdf(document)  # outside any transaction: writers never wait on a render
         try:
             with transaction.atomic():
-                PostedLetter.objects.create(document=document, pdf=render_pdf(document))
+                PostedLetter.objects.create(document=document, pdf=pdf)
         except IntegrityError:  # another worker posted it a moment ago
             continue
         sent += 1
