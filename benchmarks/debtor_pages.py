@@ -303,7 +303,7 @@ def clients():
     user.set_password(PASSWORD)
     user.save()
     staff = Client(HTTP_HOST="127.0.0.1")
-    assert staff.login(username="sidetider", password=PASSWORD)
+    staff.force_login(User.objects.get(username="sidetider"))
     claim = DebtorClaim.objects.filter(account__instance__instance_uuid=INSTANCE).order_by("pk")[
         1234
     ]

@@ -169,7 +169,7 @@ def clients():
     user.set_password(PASSWORD)
     user.save()
     staff = Client(HTTP_HOST="127.0.0.1")
-    assert staff.login(username="sidetider", password=PASSWORD)
+    staff.force_login(User.objects.get(username="sidetider"))
     citizen = Client(HTTP_HOST="127.0.0.1")
     patron = Agency.objects.get(agency_id=AGENCY).patrons.exclude(pin_hash="").get()
     signed_in = citizen.post(

@@ -234,3 +234,24 @@ def test_the_portal_refuses_to_take_more_than_is_owed(debtor):
     paid = client.post(pay, {"method": "card", "amount": "1310", "card_number": "4571000000000001"})
     assert paid.status_code == 302
     assert not CreditEntry.objects.exists()
+
+
+def test_the_mitid_simulator_locks_after_five_wrong_codes(debtor):
+    """No guessable door: five wrong codes for a CPR number lock it for 15 minutes; the right
+    code is refused meanwhile and accepted after the time."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from bibdebitor.common import throttle
+
+    sign_in = url("portal-sign-in", debtor)
+    for _ in range(5):
+        page = Client().post(sign_in, {"cpr": ADULT_CPR, "code": "000000"}).content.decode()
+    assert "Log-in er spærret" in page
+    refused = Client().post(sign_in, {"cpr": ADULT_CPR, "code": "123456"})
+    assert refused.status_code == 200, "the right code is refused while locked"
+    moment = timezone.now() + dt.timedelta(minutes=16)
+    with mock.patch.object(throttle.timezone, "now", return_value=moment):
+        assert Client().post(sign_in, {"cpr": ADULT_CPR, "code": "123456"}).status_code == 302

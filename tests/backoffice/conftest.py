@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
@@ -27,7 +28,7 @@ def login(db):
             "staff-user", f"--username={role}", f"--password={PASSWORD}", f"--role={ROLES[role]}"
         )
         client = Client(enforce_csrf_checks=csrf)
-        assert client.login(username=role, password=PASSWORD)
+        client.force_login(User.objects.get(username=role))
         return client
 
     return as_role

@@ -4,6 +4,8 @@ question 2). Every view checks a permission; a CPR number is looked up by POST o
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -14,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bibdebitor.backoffice.forms import BlockLiftForm, PatronLookupForm
 from bibdebitor.citizen.fees import overview
-from bibdebitor.citizen.patrons import as_citizen, find_patron
+from bibdebitor.citizen.patrons import as_citizen, find_patron, patron_lock_name
+from bibdebitor.common.throttle import Door, lift, name_locked_until
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency, Patron
 from bibdebitor.ledger.selectors import patron_open_balance
@@ -22,6 +25,23 @@ from bibdebitor.ledger.services import lift_block
 
 VIEW = "ledger.view_patron"
 LIFT = "ledger.add_blocklift"
+UNLOCK = "ledger.change_patron"
+PIN_DOORS = (Door.CITIZEN_PIN, Door.OAUTH_PASSWORD)  # the PIN is typed on the page and the API
+
+
+def _names(patron: Patron) -> list[str]:
+    """The name the borrower's sign-in lock-outs count against (card or CPR number alike)."""
+    return [patron_lock_name(patron)]
+
+
+def sign_in_locked_until(patron: Patron) -> dt.datetime | None:
+    ends = [
+        until
+        for door in PIN_DOORS
+        for name in _names(patron)
+        if name and (until := name_locked_until(door, name))
+    ]
+    return max(ends, default=None)
 
 
 @staff_member_required
@@ -65,6 +85,8 @@ def _render_patron(request: HttpRequest, patron: Patron, form: BlockLiftForm) ->
         "blocks": patron.block_events.order_by("-id")[:20],
         "form": form,
         "may_lift": request.user.has_perm(LIFT),
+        "pin_locked_until": sign_in_locked_until(patron),
+        "may_unlock": request.user.has_perm(UNLOCK),
     }
     return render(request, "backoffice/patron.html", context)
 
@@ -93,3 +115,18 @@ def patron_lift(request: HttpRequest, agency_id: str, patron_number: str) -> Htt
             )
             return redirect("desk-patron", agency_id=agency_id, patron_number=patron_number)
     return _render_patron(request, patron, form)
+
+
+@staff_member_required
+@permission_required(UNLOCK, raise_exception=True)
+@require_POST
+def patron_unlock(request: HttpRequest, agency_id: str, patron_number: str) -> HttpResponse:
+    """Lift the lock on the borrower's PIN sign-in (the citizen page and the fees API)."""
+    patron = _patron(agency_id, patron_number)
+    actor = request.user.get_username()
+    lifted = sum(lift(door, _names(patron), actor=actor) for door in PIN_DOORS)
+    if lifted:
+        messages.success(request, _("The borrower can sign in again."))
+    else:
+        messages.info(request, _("The borrower's sign-in was not locked."))
+    return redirect("desk-patron", agency_id=agency_id, patron_number=patron_number)

@@ -21,5 +21,10 @@ urlpatterns = [
         desk.patron_lift,
         name="desk-lift",
     ),
+    path(
+        "kommuner/<str:agency_id>/laanere/<str:patron_number>/laas-op/",
+        desk.patron_unlock,
+        name="desk-unlock",
+    ),
     path("dashboard/", views.overview_dashboard, name="dashboard"),
 ]

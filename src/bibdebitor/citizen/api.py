@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bibdebitor import soapviews
 from bibdebitor.citizen.fees import api_fees
 from bibdebitor.citizen.models import AccessToken, ClientSystem
-from bibdebitor.citizen.patrons import find_patron, live_token_patron
+from bibdebitor.citizen.patrons import find_patron, live_token_patron, lock_name
+from bibdebitor.common.throttle import Door, Gate
 from bibdebitor.credentials import digest
 from bibdebitor.ledger.services import pin_matches
 
@@ -27,6 +28,16 @@ BOOLEANS = {"true": True, "false": False}
 
 def _oauth_error(code: str, description: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "error_description": description}, status=status)
+
+
+def _locked(until: dt.datetime) -> JsonResponse:
+    """Too many wrong PINs for this username: 429 with when to try again (RFC 6585)."""
+    seconds = max(1, int((until - timezone.now()).total_seconds()))
+    response = _oauth_error(
+        "invalid_grant", f"sign-in locked after too many wrong PINs; retry after {seconds} s", 429
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @csrf_exempt  # a machine endpoint: the client authenticates with its secret
@@ -45,9 +56,16 @@ def token(request: HttpRequest) -> HttpResponse:
     secret = digest(data.get("client_secret", ""))
     if client is None or not hmac.compare_digest(client.secret_sha256, secret):
         return _oauth_error("invalid_client", "unknown client or wrong secret", 401)
+    # Locked by the name only: every request comes from the website's own address.
+    gate = Gate(Door.OAUTH_PASSWORD, lock_name(client.agency, data.get("username", "")), "")
+    if (locked := gate.locked_until()) is not None:
+        return _locked(locked)
     patron = find_patron(client.agency, data.get("username", ""))
     if patron is None or not pin_matches(patron, data.get("password", "")):
+        if (locked := gate.failed()) is not None:
+            return _locked(locked)
         return _oauth_error("invalid_grant", "unknown patron or wrong PIN", 400)
+    gate.succeeded()
     value = secrets.token_urlsafe(32)
     AccessToken.objects.create(
         token_sha256=digest(value),

@@ -58,6 +58,20 @@ def sign_in(agency: Agency, username: str, pin: str) -> Citizen | None:
     return None
 
 
+def lock_name(agency: Agency, username: str) -> str:
+    """Whom a sign-in's lock-out counts against: the patron or guardian the name finds (so
+    the card number and the CPR number share one count), else the name as typed."""
+    patron = find_patron(agency, username)
+    if patron is not None:
+        return patron_lock_name(patron)
+    guardian = find_guardian(agency, username)
+    return f"guardian:{guardian.pk}" if guardian is not None else username
+
+
+def patron_lock_name(patron: Patron) -> str:
+    return f"patron:{patron.pk}"
+
+
 def from_session(agency: Agency, value: Any) -> Citizen | None:
     if not isinstance(value, dict):
         return None

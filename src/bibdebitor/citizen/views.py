@@ -15,6 +15,7 @@ from bibdebitor.citizen import patrons
 from bibdebitor.citizen.fees import NotPayableHere, overview, pay_on_site
 from bibdebitor.citizen.forms import PayForm, SignInForm
 from bibdebitor.citizen.patrons import Citizen
+from bibdebitor.common.throttle import Door, Gate, locked_text
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency
 
@@ -34,12 +35,25 @@ def sign_in(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        citizen = patrons.sign_in(agency, form.cleaned_data["username"], form.cleaned_data["pin"])
+        name = patrons.lock_name(agency, form.cleaned_data["username"])
+        gate = Gate.for_request(Door.CITIZEN_PIN, request, name)
+        locked = gate.locked_until()
+        citizen = None
+        if locked is None:
+            citizen = patrons.sign_in(
+                agency, form.cleaned_data["username"], form.cleaned_data["pin"]
+            )
+            if citizen is None:
+                locked = gate.failed()
         if citizen is not None:
+            gate.succeeded()
             request.session.cycle_key()
             request.session[SESSION_KEY] = citizen.session_value()
             return redirect("citizen-overview", agency_id=agency.agency_id)
-        messages.error(request, _("Wrong library card number, CPR number or PIN."))
+        if locked is not None:
+            messages.error(request, locked_text(locked))
+        else:
+            messages.error(request, _("Wrong library card number, CPR number or PIN."))
         form = SignInForm()  # never show the number typed back
     return render(request, "citizen/sign_in.html", {"agency": agency, "form": form})
 

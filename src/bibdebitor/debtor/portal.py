@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bibdebitor.common.throttle import Door, Gate, locked_text
 from bibdebitor.debtor import letters
 from bibdebitor.debtor.forms import CardForm, MitIdForm
 from bibdebitor.debtor.models import Document, Instance, PaymentChannel
@@ -45,14 +46,21 @@ def sign_in(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
     instance = _instance_with_portal(instance_uuid)
     form = MitIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if constant_time_compare(form.cleaned_data["code"], settings.BIBDEBITOR_MITID_CODE):
+        gate = Gate.for_request(Door.MITID, request, form.cleaned_data["cpr"])
+        if (locked := gate.locked_until()) is not None:
+            form.add_error(None, locked_text(locked))
+        elif constant_time_compare(form.cleaned_data["code"], settings.BIBDEBITOR_MITID_CODE):
+            gate.succeeded()
             request.session.cycle_key()
             request.session[SESSION_KEY] = {
                 "instance": str(instance.instance_uuid),
                 "cpr": form.cleaned_data["cpr"],
             }
             return redirect("portal-overview", instance_uuid=instance_uuid)
-        form.add_error("code", _("MitID did not accept the code."))
+        elif (locked := gate.failed()) is not None:
+            form.add_error(None, locked_text(locked))
+        else:
+            form.add_error("code", _("MitID did not accept the code."))
     return render(request, "debtor/portal_sign_in.html", {"instance": instance, "form": form})
 
 

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -66,6 +67,8 @@ ALLOWED_HOSTS = os.environ.get("BIBDEBITOR_ALLOWED_HOSTS", "localhost,127.0.0.1,
 
 INSTALLED_APPS = [
     "bibdebitor",  # commands both sides share (serve)
+    "bibdebitor.common",  # sign-in attempts and lock-outs, in every process
+    "axes",  # staff sign-in lock-out
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -142,6 +146,19 @@ BIBDEBITOR_CALL_READ_TIMEOUT = float(os.environ.get("BIBDEBITOR_CALL_READ_TIMEOU
 BIBDEBITOR_LEASE_SECONDS = float(os.environ.get("BIBDEBITOR_LEASE_SECONDS", "300"))
 # How old the overview totals summed over a whole journal may be (common/figures.py).
 BIBDEBITOR_FIGURES_SECONDS = float(os.environ.get("BIBDEBITOR_FIGURES_SECONDS", "60"))
+
+# Staff sign-in (all three processes): after 5 wrong passwords for a username, or from an
+# address, locked for 15 minutes (django-axes); citizens' secrets: common/throttle.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "layout/locked_out.html"
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

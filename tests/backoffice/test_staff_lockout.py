@@ -1,0 +1,9 @@
+import pytest
+
+from tests.staff_lockout import check_staff_lockout
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_back_office_sign_in_locks_after_five_wrong_passwords():
+    check_staff_lockout()
