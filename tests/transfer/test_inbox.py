@@ -240,3 +240,23 @@ def test_the_integration_command_registers_the_debtors_token(library, claim):
     call_command("integration", f"--agency={library.agency_id}", "coverage-token", "--token=nyt")
     send(request_for(library, registration(claim_id(claim))), token="nyt")
     assert claim_state(claim).covered == 10_000
+
+
+def test_a_nightly_call_of_10000_registrations_is_accepted(library, claim):
+    """The vendor's nightly batch: above Django's 2.5 MB default for a request body, within
+    the 32 MiB every SOAP endpoint allows (soapviews.read_body)."""
+    registrations = [registration(claim_id(claim), amount=1) for _ in range(10_000)]
+    body = encode(request_for(library, *registrations))
+    assert len(body) > 2_621_440
+    response = post(body)
+    assert response.status_code == 200, response.content[:300]
+    assert claim_state(claim).covered == 10_000
+
+
+def test_a_call_above_32_mib_is_refused_before_it_is_read(library, claim):
+    from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES
+
+    response = post(b"<" + b"x" * MAX_MESSAGE_BYTES)
+    assert response.status_code == 413
+    assert b"xml_too_large" in response.content
+    assert not InboxMessage.objects.exists()

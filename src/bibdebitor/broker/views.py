@@ -13,7 +13,6 @@ from bibdebitor import soapviews
 from bibdebitor.broker.forwarding import Unreachable, forward, record
 from bibdebitor.broker.gate import Refused, admit
 from bibdebitor.broker.models import Service
-from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES
 from bibdebitor.texts import in_danish
 
 
@@ -24,11 +23,12 @@ def service_call(request: HttpRequest, service: str) -> HttpResponse:
     if service not in Service.values:
         record(service, started, "ukendt_service", 404)
         return soapviews.fault(404, "ukendt_service", "Servicen findes ikke på platformen.")
-    if int(request.headers.get("Content-Length") or 0) > MAX_MESSAGE_BYTES:
-        record(service, started, "xml_too_large", 413)
-        return soapviews.fault(413, "xml_too_large", "Beskeden er større end tilladt.")
+    body = soapviews.read_body(request)
+    if isinstance(body, HttpResponse):
+        record(service, started, "xml_too_large", body.status_code)
+        return body
     try:
-        admitted = admit(Service(service), request.body, timezone.now())
+        admitted = admit(Service(service), body, timezone.now())
     except Refused as refusal:
         record(service, started, refusal.code, refusal.status)
         return soapviews.fault(refusal.status, refusal.code, in_danish(refusal))
@@ -38,7 +38,7 @@ def service_call(request: HttpRequest, service: str) -> HttpResponse:
         "transaction_id": admitted.header.transaction_id,
     }
     try:
-        response = forward(admitted.route, Service(service), request.body)
+        response = forward(admitted.route, Service(service), body)
     except Unreachable:
         record(service, started, "modtager_utilgaengelig", 502, **who)
         return soapviews.fault(

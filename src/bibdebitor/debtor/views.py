@@ -21,7 +21,10 @@ def registration(request: HttpRequest) -> HttpResponse:
     sender = soapviews.caller(request, SenderSystem.objects.select_related("instance"))
     if sender is None:
         return soapviews.unknown_caller()
-    message = soapviews.decode(request, RegistrationRequest)
+    body = soapviews.read_body(request)
+    if isinstance(body, HttpResponse):
+        return body
+    message = soapviews.decode(body, RegistrationRequest)
     if isinstance(message, HttpResponse):
         return message
     instance = sender.instance
@@ -32,7 +35,7 @@ def registration(request: HttpRequest) -> HttpResponse:
     )
     if refused is not None:
         return refused
-    return soapviews.answer(receive_registration(instance, sender, message, request.body))
+    return soapviews.answer(receive_registration(instance, sender, message, body))
 
 
 @require_GET

@@ -22,8 +22,6 @@ BIBDEBITOR_NAVIGATION = [
     ("admin:index", _("Administration"), None),
 ]
 
-# SOAP bodies are read by the protocol's own parser with its own cap (protocol.safexml).
-DATA_UPLOAD_MAX_MEMORY_SIZE = None
 SESSION_COOKIE_NAME = "debtor_sessionid"
 CSRF_COOKIE_NAME = "debtor_csrftoken"
 

@@ -19,7 +19,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
     credential = soapviews.caller(request, CoverageCredential.objects.select_related("agency"))
     if credential is None:
         return soapviews.unknown_caller()
-    message = soapviews.decode(request, CoverageRequest)
+    body = soapviews.read_body(request)
+    if isinstance(body, HttpResponse):
+        return body
+    message = soapviews.decode(body, CoverageRequest)
     if isinstance(message, HttpResponse):
         return message
     agency = credential.agency
@@ -33,7 +36,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     try:
-        receipt = receive_coverage(agency, message, request.body)
+        receipt = receive_coverage(agency, message, body)
     except ApplyFailed:
         return soapviews.fault(
             500, "midlertidig_fejl", "Kaldet er modtaget men ikke bogført; send igen.", "Server"
