@@ -227,3 +227,21 @@ def test_hostile_xml_is_refused_before_anything_else(platform):
     assert response.status_code in (400, 401)
     assert refusal(response).role == "Client"
     assert platform.received_by_debtor() == before
+
+
+def test_the_nonce_table_stays_bounded_over_many_calls(platform, monkeypatch):
+    """The platform prunes its replay nonces itself (one insert in NONCE_PRUNE_EVERY), so over
+    calls spread across four time windows it keeps about two windows' worth, not every call."""
+    from bibdebitor.broker import gate
+    from bibdebitor.broker.models import SeenNonce
+
+    monkeypatch.setattr(gate, "NONCE_PRUNE_EVERY", 50)
+    platform.approved_agreement()
+    body = platform.registration()
+    start = dt.datetime.now(dt.UTC)
+    calls, spacing = 400, dt.timedelta(seconds=3)  # 20 minutes: four windows of five
+    for number in range(calls):
+        at = start + number * spacing
+        gate.admit(Service.REGISTRATION, sign(body, LIBRARY, now=at), at)
+    in_two_windows = int(2 * gate.WINDOW / spacing)
+    assert 0 < SeenNonce.objects.count() <= in_two_windows + 50 < calls

@@ -27,6 +27,7 @@ from bibdebitor.broker.models import (
     SeenNonce,
     Service,
 )
+from bibdebitor.common import pruning
 from bibdebitor.domain.agreements import AgreementState, lets_through
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.protocol.codec import CALLER_ERROR, decode_request
@@ -35,6 +36,7 @@ from bibdebitor.protocol.safexml import ProtocolError
 from bibdebitor.protocol.signing import SignatureError, Verified, nonce_key, verify
 
 WINDOW = dt.timedelta(minutes=5)
+NONCE_PRUNE_EVERY = 1_000  # calls: the table holds at most this many more than two windows
 MESSAGE_TYPES = {Service.REGISTRATION: RegistrationRequest, Service.COVERAGE: CoverageRequest}
 
 
@@ -112,11 +114,13 @@ def _trusted_certificate(fingerprint: str) -> bytes | None:
 def _remember_nonce(signed: Verified, now: dt.datetime) -> None:
     try:
         with transaction.atomic():
-            SeenNonce.objects.create(key=nonce_key(signed), seen_at=now)
+            seen = SeenNonce.objects.create(key=nonce_key(signed), seen_at=now)
     except IntegrityError:
         raise Refused(
             401, "genafspillet_kald", gettext_noop("This call has been received before (replay).")
         ) from None
+    if pruning.due(seen.pk, NONCE_PRUNE_EVERY):
+        prune_nonces(now)
 
 
 def prune_nonces(now: dt.datetime) -> int:

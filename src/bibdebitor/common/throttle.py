@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from bibdebitor.common import pruning
 from bibdebitor.common.models import Lockout, LockoutLift, SignInAttempt
 
 MAX_FAILURES = 5
@@ -93,7 +94,7 @@ def _attempt(door: Door, keys, succeeded: bool, now: dt.datetime) -> None:
     made = SignInAttempt.objects.bulk_create(
         SignInAttempt(door=door, key=key, succeeded=succeeded, at=now) for key in keys
     )
-    if made and made[-1].pk and made[-1].pk % PRUNE_EVERY < len(made):
+    if made and pruning.due(made[-1].pk, PRUNE_EVERY, len(made)):
         prune(now)
 
 
