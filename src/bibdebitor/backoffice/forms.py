@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.backoffice.models import SignOff
+from bibdebitor.common.forms import KronerField
 from bibdebitor.ledger.models import Agency
 
 SETTINGS = [
@@ -33,6 +34,10 @@ class NewAgencyForm(forms.ModelForm):
 
 
 class SetupForm(forms.ModelForm):
+    block_threshold_ore = KronerField(
+        label=_("Block threshold (kr.)"),
+        help_text=_("A borrower who owes this much or more is blocked from borrowing."),
+    )
     debtor_portal_url = forms.URLField(
         label=Agency._meta.get_field("debtor_portal_url").verbose_name,
         required=False,

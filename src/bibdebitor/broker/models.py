@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.appendonly import AppendOnlyModel
+from bibdebitor.common import validators
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.protocol.messages import Service as ProtocolService
 
@@ -75,7 +76,7 @@ class CertificateRevocation(AppendOnlyModel):
 
 
 class Municipality(models.Model):
-    cvr = models.CharField(_("CVR number"), max_length=8, unique=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, unique=True, validators=[validators.cvr])
     name = models.CharField(_("name"), max_length=200)
     organisation_uuid = models.UUIDField(_("organisation"), unique=True)
 

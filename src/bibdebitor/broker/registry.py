@@ -22,6 +22,7 @@ from bibdebitor.broker.models import (
 )
 from bibdebitor.domain.agreements import AgreementError, AgreementState, next_state
 from bibdebitor.domain.errors import DomainError, gettext_noop
+from bibdebitor.domain.identifiers import parse_cvr
 from bibdebitor.protocol.signing import fingerprint
 
 DECIDE_PERMISSION = "broker.decide_agreement"
@@ -55,8 +56,9 @@ def revoke_certificate(print_: str, reason: str) -> int:
 
 
 def register_municipality(cvr: str, name: str, organisation: uuid.UUID) -> Municipality:
+    """A municipality by its organisation UUID; its CVR number must pass the check digit."""
     municipality, _ = Municipality.objects.get_or_create(
-        organisation_uuid=organisation, defaults={"cvr": cvr, "name": name}
+        organisation_uuid=organisation, defaults={"cvr": parse_cvr(cvr), "name": name}
     )
     return municipality
 

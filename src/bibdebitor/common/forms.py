@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext
+
+from bibdebitor.domain.money import AmountError, format_kroner, parse_kroner
 
 # The design system's class for each of Django's widget templates.
 WIDGET_CLASSES = {
@@ -44,3 +48,22 @@ class DesignSystemRenderer(TemplatesSetting):
             if wanted not in classes:
                 attrs["class"] = " ".join([*classes, wanted])
         return super().render(template_name, context, request)
+
+
+class KronerField(forms.Field):
+    """An amount typed in kroner (``1.234,50``, ``1234.5``, ``200``), cleaned to integer øre;
+    an amount in øre is shown back in kroner."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "20"})
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_kroner(value, unit=False) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_kroner(text)
+        except AmountError as error:
+            raise forms.ValidationError(gettext(error.message), code=error.code) from None

@@ -8,16 +8,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.common.forms import KronerField
 from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
-from bibdebitor.domain.money import AmountError, format_kroner, parse_kroner
+from bibdebitor.domain.money import format_kroner
 from bibdebitor.payment_simulator import PaymentMethodForm
-
-
-def _kroner(text: str) -> int:
-    try:
-        return parse_kroner(text)
-    except AmountError as error:
-        raise forms.ValidationError(gettext(error.message)) from None
 
 
 class MitIdForm(forms.Form):
@@ -37,7 +31,7 @@ class MitIdForm(forms.Form):
 
 
 class CardForm(PaymentMethodForm):
-    amount = forms.CharField(label=_("Amount (kr.)"), max_length=20)
+    amount = KronerField(label=_("Amount (kr.)"))
 
     field_order = ["method", "amount", "card_number", "phone"]
 
@@ -46,7 +40,7 @@ class CardForm(PaymentMethodForm):
         self.at_most_ore = at_most_ore
 
     def clean_amount(self) -> int:
-        amount = _kroner(self.cleaned_data["amount"])
+        amount = self.cleaned_data["amount"]
         if amount > self.at_most_ore:
             raise forms.ValidationError(
                 gettext("You can pay at most %(most)s on this invoice: the amount outstanding.")
@@ -60,11 +54,8 @@ class BankFileForm(forms.Form):
 
 
 class WriteOffForm(forms.Form):
-    amount = forms.CharField(label=_("Amount to write off (kr.)"), max_length=20)
+    amount = KronerField(label=_("Amount to write off (kr.)"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
-
-    def clean_amount(self) -> int:
-        return _kroner(self.cleaned_data["amount"])
 
 
 YES_NO = [("", _("All")), ("ja", _("Yes")), ("nej", _("No"))]

@@ -9,12 +9,12 @@ resent call is answered again without a second effect.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.appendonly import AppendOnlyModel
+from bibdebitor.common import validators
 from bibdebitor.domain.classification import VENDOR_RULES, VendorRules
 from bibdebitor.domain.collection import Channel, CollectionRule, rule_errors
 from bibdebitor.domain.identifiers import mask_cpr
@@ -42,7 +42,7 @@ class Instance(models.Model):
         _("creditor number (FI)"),
         max_length=8,
         default="87654321",
-        validators=[RegexValidator(r"^8\d{7}$", _("8 digits, starting with 8."))],
+        validators=[validators.creditor],
     )
     coverage_mode = models.CharField(
         _("coverage to the library"),

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.appendonly import AppendOnlyModel
+from bibdebitor.common import validators
 from bibdebitor.domain.claims import ClaimKind as DomainClaimKind
 from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.domain.identifiers import SUBSTITUTE_DAY_OFFSET, mask_cpr
@@ -32,7 +33,7 @@ class Agency(models.Model):
 
     agency_id = models.CharField(_("agency id"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    cvr = models.CharField(_("CVR number"), max_length=8)
+    cvr = models.CharField(_("CVR number"), max_length=8, validators=[validators.cvr])
     municipality_code = models.CharField(_("municipality code"), max_length=3)
     debtor_vendor = models.CharField(
         _("debtor system"), max_length=20, choices=DebtorVendor.choices, blank=True
@@ -61,7 +62,11 @@ class Agency(models.Model):
     )
     adult_age = models.PositiveSmallIntegerField(_("age limit"), default=DEFAULT_ADULT_AGE)
     creditor_number = models.CharField(
-        _("FI creditor number"), max_length=8, blank=True, help_text=_("8 digits, starts with 8")
+        _("FI creditor number"),
+        max_length=8,
+        blank=True,
+        help_text=_("8 digits, starts with 8"),
+        validators=[validators.creditor],
     )
     planned_go_live = models.DateField(_("planned go-live date"), null=True, blank=True)
     rollout_wave = models.PositiveSmallIntegerField(_("roll-out wave"), null=True, blank=True)
@@ -100,10 +105,14 @@ class Patron(models.Model):
     )
     patron_number = models.CharField(_("patron number"), max_length=32)
     kind = models.CharField(_("kind"), max_length=12, choices=PatronKind.choices)
-    cpr = models.CharField(_("CPR number"), max_length=10, blank=True)
-    cvr = models.CharField(_("CVR number"), max_length=8, blank=True)
-    p_number = models.CharField(_("P-number"), max_length=10, blank=True)
-    gln = models.CharField(_("EAN/GLN number"), max_length=13, blank=True)
+    cpr = models.CharField(_("CPR number"), max_length=10, blank=True, validators=[validators.cpr])
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True, validators=[validators.cvr])
+    p_number = models.CharField(
+        _("P-number"), max_length=10, blank=True, validators=[validators.p_number]
+    )
+    gln = models.CharField(
+        _("EAN/GLN number"), max_length=13, blank=True, validators=[validators.gln]
+    )
     name = models.CharField(_("name"), max_length=200)
     street = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
@@ -144,7 +153,7 @@ class Guardian(models.Model):
     """Økonomisk ansvarlig: the adult liable for a minor's claims once consent is recorded."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="guardians")
-    cpr = models.CharField(_("CPR number"), max_length=10)
+    cpr = models.CharField(_("CPR number"), max_length=10, validators=[validators.cpr])
     name = models.CharField(_("name"), max_length=200)
     street = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
