@@ -28,7 +28,7 @@ from bibdebitor.debtor.payments import (
     record_payment,
     unplaced_payments,
 )
-from bibdebitor.debtor.selectors import ClaimQuery, ClaimState, find_claims
+from bibdebitor.debtor.selectors import ClaimQuery, ClaimState, find_claims, open_balances
 from bibdebitor.domain.classification import AccountType
 from bibdebitor.protocol.messages import CoverageKind
 
@@ -72,7 +72,9 @@ def test_find_claims_by_id_account_name_and_filters(debtor):
     assert ids(ClaimQuery(state=ClaimState.SETTLED)) == ["799900-2"]
     assert ids(ClaimQuery(handed_over=True)) == []
     assert ids(ClaimQuery(manual=False)) == ["799900-1", "799900-2", "799900-3"]
-    found = {c.claim_id: c.open_ore for c in find_claims(instance, ClaimQuery())}
+    claims = find_claims(instance, ClaimQuery())
+    balances = open_balances(claims)
+    found = {c.claim_id: balances[c.pk] for c in claims}
     assert found == {"799900-1": 10_000, "799900-2": 0, "799900-3": 30_000}
 
 

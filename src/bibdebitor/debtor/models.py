@@ -287,6 +287,7 @@ class ClaimEntry(AppendOnlyModel):
         verbose_name = _("claim entry")
         verbose_name_plural = _("claim entries")
         ordering = ["claim", "id"]
+        indexes = [models.Index(fields=["kind", "claim"], name="debtor_entry_kind_claim")]
 
 
 class InboundTransaction(AppendOnlyModel):

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.debtor.models import (
@@ -133,8 +132,9 @@ class ClaimState(models.TextChoices):
 
 
 CLAIM_ORDERS = {
-    "nyeste": ("-received_at", "-id"),
-    "aeldste": ("received_at", "id"),
+    # Claims are numbered as they arrive: the newest are read backwards off the primary key.
+    "nyeste": ("-id",),
+    "aeldste": ("id",),
     "beloeb": ("-amount_ore", "-id"),
     "id": ("claim_id", "id"),
 }
@@ -156,38 +156,37 @@ class ClaimQuery:
 
 
 def find_claims(instance: Instance, query: ClaimQuery) -> QuerySet[DebtorClaim]:
-    """The instance's claims matching ``query``, each with ``open_ore`` and ``handed_over``
-    annotated (correlated on the claim's own entries, so a page reads only its own rows)."""
-    entries = ClaimEntry.objects.filter(claim=OuterRef("pk"))
-    found = DebtorClaim.objects.filter(account__instance=instance).annotate(
-        open_ore=Coalesce(
-            Subquery(
-                entries.order_by().values("claim").annotate(total=Sum("delta_ore")).values("total")
-            ),
-            0,
-        ),
-        handed_over=Exists(entries.filter(kind=EntryKind.HANDED_OVER)),
-    )
+    """The instance's claims matching ``query``. The balances are not annotated: a state
+    filter is one grouped pass over the journal, and a page's own balances are read after
+    (``open_balances``, ``handed_over_claims``), so a million claims sort by an index."""
+    found = DebtorClaim.objects.filter(account__instance=instance)
     if text := query.text.strip():
         found = found.filter(_text_matches(instance, text))
     if query.cpr:
         found = found.filter(account__in=_accounts_liable(instance, Q(cpr=query.cpr)))
     if query.state == ClaimState.OPEN:
-        found = found.filter(open_ore__gt=0)
+        found = found.filter(pk__in=_balances().filter(total__gt=0).values("claim"))
     elif query.state == ClaimState.SETTLED:
-        found = found.filter(open_ore__lte=0)
+        found = found.filter(pk__in=_balances().filter(total__lte=0).values("claim"))
     if query.origin:
         found = found.filter(origin=query.origin)
     if query.claim_type:
         found = found.filter(claim_type_uuid=query.claim_type)
     if query.account_type:
         found = found.filter(account__account_type_uuid=query.account_type)
-    if query.handed_over is not None:
-        found = found.filter(handed_over=query.handed_over)
+    handed_over = ClaimEntry.objects.filter(kind=EntryKind.HANDED_OVER).values("claim")
+    if query.handed_over is True:
+        found = found.filter(pk__in=handed_over)
+    elif query.handed_over is False:
+        found = found.exclude(pk__in=handed_over)
     if query.manual is not None:
         found = found.filter(account__manual=query.manual)
     order = CLAIM_ORDERS.get(query.order, CLAIM_ORDERS["nyeste"])
     return found.select_related("account").order_by(*order)
+
+
+def _balances() -> QuerySet:
+    return ClaimEntry.objects.order_by().values("claim").annotate(total=Sum("delta_ore"))
 
 
 def _text_matches(instance: Instance, text: str) -> Q:

@@ -44,6 +44,7 @@ from bibdebitor.debtor.selectors import (
     class_titles,
     current_liabilities,
     find_claims,
+    handed_over_claims,
     liable_party,
     open_balances,
 )
@@ -140,8 +141,14 @@ def claim_list(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
     page = Paginator(find_claims(instance, _claim_query(form, cpr)), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    liable = current_liabilities({claim.account for claim in page})
-    rows = [(claim, liable.get(claim.account_id)) for claim in page]
+    shown = list(page)
+    liable = current_liabilities({claim.account for claim in shown})
+    on_page = DebtorClaim.objects.filter(pk__in=[claim.pk for claim in shown])
+    balances, gone = open_balances(on_page), handed_over_claims(on_page)
+    rows = [
+        (claim, liable.get(claim.account_id), balances.get(claim.pk, 0), claim.pk in gone)
+        for claim in shown
+    ]
     context = {
         "instance": instance,
         "form": form,
