@@ -24,6 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
+from harness import percentile, time_page
 from report import publish
 
 TARGET_SECONDS = 1.0
@@ -317,23 +318,6 @@ def clients():
     )
     assert signed_in.status_code == 302, signed_in.status_code
     return {"staff": staff, "citizen": citizen}
-
-
-def time_page(client, path: str, requests: int) -> tuple[float, list[float], int]:
-    started = time.perf_counter()
-    client.get(path)
-    first = time.perf_counter() - started
-    timings, status = [], 0
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append(time.perf_counter() - started)
-        status = response.status_code
-    return first, sorted(timings), status
-
-
-def percentile(sorted_values: list[float], share: float) -> float:
-    return sorted_values[min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))]
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -53,3 +54,23 @@ def analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def time_page(client, path: str, requests: int) -> tuple[float, list[float], int]:
+    """A page's first request (templates compiled, caches filled) and the sorted timings of
+    the next ``requests``, with the last status."""
+    started = time.perf_counter()
+    client.get(path)
+    first = time.perf_counter() - started
+    timings, status = [], 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append(time.perf_counter() - started)
+        status = response.status_code
+    return first, sorted(timings), status
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    index = min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))
+    return sorted_values[index]

@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from harness import analyze, library_django
+from harness import analyze, library_django, percentile, time_page
 from report import publish
 
 TARGET_SECONDS = 1.0
@@ -179,20 +179,6 @@ def clients():
     return {"staff": staff, "citizen": citizen, "anonymous": Client(HTTP_HOST="127.0.0.1")}
 
 
-def time_page(client, path: str, requests: int) -> tuple[float, list[float], int]:
-    """The first request (templates compiled, a minute's totals counted) and the rest."""
-    started = time.perf_counter()
-    client.get(path)
-    first = time.perf_counter() - started
-    timings, status = [], 0
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append(time.perf_counter() - started)
-        status = response.status_code
-    return first, sorted(timings), status
-
-
 def time_dry_run(client) -> dict:
     """Making the dry run (a POST that reads every claim and keeps the result), once."""
     cutoff = (dt.date.today() - dt.timedelta(days=365)).isoformat()
@@ -208,11 +194,6 @@ def time_dry_run(client) -> dict:
         "first_ms": round(seconds * 1000, 1),
         "action": True,  # an explicit job, not a page: not held to the page target
     }
-
-
-def percentile(sorted_values: list[float], share: float) -> float:
-    index = min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))
-    return sorted_values[index]
 
 
 def main() -> None:
