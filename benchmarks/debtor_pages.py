@@ -24,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-from harness import percentile, time_page
+from harness import percentile, staff_client, time_page
 from report import publish
 
 TARGET_SECONDS = 1.0
@@ -295,16 +295,11 @@ def pages() -> list[tuple[str, str, str]]:
 
 
 def clients():
-    from django.contrib.auth.models import User
     from django.test import Client
 
     from bibdebitor.debtor.models import DebtorClaim, Liability
 
-    user = User.objects.get(username="sidetider")
-    user.set_password(PASSWORD)
-    user.save()
-    staff = Client(HTTP_HOST="127.0.0.1")
-    staff.force_login(User.objects.get(username="sidetider"))
+    staff = staff_client("sidetider")
     claim = DebtorClaim.objects.filter(account__instance__instance_uuid=INSTANCE).order_by("pk")[
         1234
     ]

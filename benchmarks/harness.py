@@ -74,3 +74,14 @@ def time_page(client, path: str, requests: int) -> tuple[float, list[float], int
 def percentile(sorted_values: list[float], share: float) -> float:
     index = min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))
     return sorted_values[index]
+
+
+def staff_client(username: str):
+    """A test client signed in as a kept staff user (no password typed: the sign-in's lock-out
+    would count a benchmark's repeated runs)."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    return client

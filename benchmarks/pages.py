@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from harness import analyze, library_django, percentile, time_page
+from harness import analyze, library_django, percentile, staff_client, time_page
 from report import publish
 
 TARGET_SECONDS = 1.0
@@ -160,16 +160,11 @@ def pages() -> list[tuple[str, str, str]]:
 
 
 def clients():
-    from django.contrib.auth.models import User
     from django.test import Client
 
     from bibdebitor.ledger.models import Agency
 
-    user = User.objects.get(username="sidetider")
-    user.set_password(PASSWORD)
-    user.save()
-    staff = Client(HTTP_HOST="127.0.0.1")
-    staff.force_login(User.objects.get(username="sidetider"))
+    staff = staff_client("sidetider")
     citizen = Client(HTTP_HOST="127.0.0.1")
     patron = Agency.objects.get(agency_id=AGENCY).patrons.exclude(pin_hash="").get()
     signed_in = citizen.post(
