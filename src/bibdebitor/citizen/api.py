@@ -20,6 +20,7 @@ from bibdebitor.citizen.models import AccessToken, ClientSystem
 from bibdebitor.citizen.patrons import find_patron, live_token_patron, lock_name
 from bibdebitor.common.throttle import Door, Gate
 from bibdebitor.credentials import digest
+from bibdebitor.ledger.models import Agency, Patron
 from bibdebitor.ledger.services import pin_matches
 
 TOKEN_LIFETIME = dt.timedelta(hours=1)
@@ -28,6 +29,11 @@ BOOLEANS = {"true": True, "false": False}
 
 def _oauth_error(code: str, description: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "error_description": description}, status=status)
+
+
+def _patron_with_pin(agency: Agency, username: str, pin: str) -> Patron | None:
+    patron = find_patron(agency, username)
+    return patron if patron is not None and pin_matches(patron, pin) else None
 
 
 def _locked(until: dt.datetime) -> JsonResponse:
@@ -57,15 +63,13 @@ def token(request: HttpRequest) -> HttpResponse:
     if client is None or not hmac.compare_digest(client.secret_sha256, secret):
         return _oauth_error("invalid_client", "unknown client or wrong secret", 401)
     # Locked by the name only: every request comes from the website's own address.
-    gate = Gate(Door.OAUTH_PASSWORD, lock_name(client.agency, data.get("username", "")), "")
-    if (locked := gate.locked_until()) is not None:
+    username, pin = data.get("username", ""), data.get("password", "")
+    gate = Gate(Door.OAUTH_PASSWORD, lock_name(client.agency, username), "")
+    patron, locked = gate.attempt(lambda: _patron_with_pin(client.agency, username, pin))
+    if locked is not None:
         return _locked(locked)
-    patron = find_patron(client.agency, data.get("username", ""))
-    if patron is None or not pin_matches(patron, data.get("password", "")):
-        if (locked := gate.failed()) is not None:
-            return _locked(locked)
+    if patron is None:
         return _oauth_error("invalid_grant", "unknown patron or wrong PIN", 400)
-    gate.succeeded()
     value = secrets.token_urlsafe(32)
     AccessToken.objects.create(
         token_sha256=digest(value),

@@ -35,18 +35,10 @@ def sign_in(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        name = patrons.lock_name(agency, form.cleaned_data["username"])
-        gate = Gate.for_request(Door.CITIZEN_PIN, request, name)
-        locked = gate.locked_until()
-        citizen = None
-        if locked is None:
-            citizen = patrons.sign_in(
-                agency, form.cleaned_data["username"], form.cleaned_data["pin"]
-            )
-            if citizen is None:
-                locked = gate.failed()
+        username, pin = form.cleaned_data["username"], form.cleaned_data["pin"]
+        gate = Gate.for_request(Door.CITIZEN_PIN, request, patrons.lock_name(agency, username))
+        citizen, locked = gate.attempt(lambda: patrons.sign_in(agency, username, pin))
         if citizen is not None:
-            gate.succeeded()
             request.session.cycle_key()
             request.session[SESSION_KEY] = citizen.session_value()
             return redirect("citizen-overview", agency_id=agency.agency_id)

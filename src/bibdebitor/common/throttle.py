@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +29,7 @@ from django.utils.translation import gettext
 from bibdebitor.common import pruning
 from bibdebitor.common.models import Lockout, LockoutLift, SignInAttempt
 
+T = TypeVar("T")
 MAX_FAILURES = 5
 FIRST_LOCK = dt.timedelta(minutes=15)
 MEMORY = dt.timedelta(days=1)  # attempts older than this are forgotten; repeats count within it
@@ -74,6 +77,18 @@ class Gate:
         now = now or timezone.now()
         ends = [until for key in self.keys.values() if (until := _locked(self.door, key, now))]
         return max(ends, default=None)
+
+    def attempt(self, check: Callable[[], T | None]) -> tuple[T | None, dt.datetime | None]:
+        """Try the secret unless the door is locked, and count the outcome: ``(what
+        ``check`` found, None)`` when it was right, ``(None, when the lock ends)`` when the
+        door is or just became locked, ``(None, None)`` for a wrong secret."""
+        if (locked := self.locked_until()) is not None:
+            return None, locked
+        found = check()
+        if found is not None:
+            self.succeeded()
+            return found, None
+        return None, self.failed()
 
     def succeeded(self, now: dt.datetime | None = None) -> None:
         _attempt(self.door, self.keys.values(), True, now or timezone.now())

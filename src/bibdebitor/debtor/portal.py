@@ -46,18 +46,16 @@ def sign_in(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
     instance = _instance_with_portal(instance_uuid)
     form = MitIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        gate = Gate.for_request(Door.MITID, request, form.cleaned_data["cpr"])
-        if (locked := gate.locked_until()) is not None:
-            form.add_error(None, locked_text(locked))
-        elif constant_time_compare(form.cleaned_data["code"], settings.BIBDEBITOR_MITID_CODE):
-            gate.succeeded()
+        cpr, code = form.cleaned_data["cpr"], form.cleaned_data["code"]
+        gate = Gate.for_request(Door.MITID, request, cpr)
+        accepted, locked = gate.attempt(
+            lambda: cpr if constant_time_compare(code, settings.BIBDEBITOR_MITID_CODE) else None
+        )
+        if accepted is not None:
             request.session.cycle_key()
-            request.session[SESSION_KEY] = {
-                "instance": str(instance.instance_uuid),
-                "cpr": form.cleaned_data["cpr"],
-            }
+            request.session[SESSION_KEY] = {"instance": str(instance.instance_uuid), "cpr": cpr}
             return redirect("portal-overview", instance_uuid=instance_uuid)
-        elif (locked := gate.failed()) is not None:
+        if locked is not None:
             form.add_error(None, locked_text(locked))
         else:
             form.add_error("code", _("MitID did not accept the code."))
