@@ -26,7 +26,14 @@ from bibdebitor.debtor.forms import (
     WriteOffForm,
     yes_no,
 )
-from bibdebitor.debtor.models import Account, ClaimOrigin, DebtorClaim, Document, Instance
+from bibdebitor.debtor.models import (
+    Account,
+    ClaimOrigin,
+    DebtorClaim,
+    Document,
+    Instance,
+    Liability,
+)
 from bibdebitor.debtor.payments import (
     PaymentError,
     allocation_of,
@@ -276,10 +283,7 @@ def placement(request: HttpRequest, instance_uuid: uuid.UUID, payment_id: int) -
             Account.objects.filter(pk__in=found.values("account")).order_by("reference")[:20]
         )
         liable = current_liabilities(accounts)
-        candidates = [
-            (a, liable.get(a.pk), sum(open_ore for _c, open_ore in open_items(a)), _invoices(a))
-            for a in accounts
-        ]
+        candidates = [_candidate(a, liable.get(a.pk)) for a in accounts]
     context = {
         "instance": instance,
         "payment": payment,
@@ -304,9 +308,11 @@ def _chosen(instance: Instance, form: PlacementForm) -> tuple[Account | None, Do
     return account, invoice
 
 
-def _invoices(account: Account) -> list[Document]:
-    open_invoices = {claim.invoice_line.invoice_id for claim, _o in open_items(account)}
-    return list(Document.objects.filter(pk__in=open_invoices).order_by("issued_on", "id"))
+def _candidate(account: Account, liable: Liability | None):
+    """An account a payment may be placed on: who, what is open, and its open invoices."""
+    items = open_items(account)
+    invoices = Document.objects.filter(pk__in={c.invoice_line.invoice_id for c, _o in items})
+    return account, liable, sum(o for _c, o in items), list(invoices.order_by("issued_on", "id"))
 
 
 @staff_member_required
