@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.debtor.models import (
-    ClaimOrigin,
     DebtorClaim,
     Document,
     DocumentKind,
@@ -58,8 +57,7 @@ def letter_of(document: Document) -> Letter:
         for claim in DebtorClaim.objects.filter(invoice_line__invoice=invoice).order_by(
             "founded_on", "id"
         )
-        if claim.received_on <= document.issued_on
-        and not (claim.origin == ClaimOrigin.REMINDER_FEE and claim.founded_on > document.issued_on)
+        if claim.received_on <= document.issued_on  # later reminders' fees joined afterwards
     )
     before = sum(c.amount_ore for c in lines) - document.amount_ore
     return Letter(
