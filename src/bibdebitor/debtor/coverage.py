@@ -3,14 +3,17 @@
 A payment or write-off enqueues a message in the same transaction that books it. When it may
 leave depends on the instance: immediately, or (as the real systems do) in the batch run on
 weekday evenings, which is why a citizen who pays on a Friday night waits up to 72 hours.
-The reporter sends the messages per library system in order, with the library sender's
-retry rules (``protocol.client``); the library dedupes on transaction and registration id.
+The reporter sends the messages per library system in order, on the library sender's leased
+queue (``common.leasedqueue``: lease owner, order, backoff); the library dedupes on
+transaction and registration id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Iterable
@@ -21,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bibdebitor.common.leasedqueue import UNFINISHED, Lease, LeasedQueue
 from bibdebitor.debtor import clock
 from bibdebitor.debtor.models import (
     Account,
@@ -29,11 +33,10 @@ from bibdebitor.debtor.models import (
     CoverageMode,
     DebtorClaim,
     Instance,
-    QueueState,
     SenderSystem,
 )
 from bibdebitor.identity import own_identity
-from bibdebitor.protocol.client import CallOutcome, backoff, call, http_client
+from bibdebitor.protocol.client import CallOutcome, call, http_client
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import (
     CoverageKind,
@@ -112,11 +115,20 @@ class CoverageReporter:
         retry_cap: float = 900.0,
         client: httpx.Client | None = None,
         identity: Identity | None = None,
+        name: str | None = None,
     ) -> None:
         self.identity = identity or own_identity()
         self.batch_size = batch_size
-        self.retry_base = retry_base
-        self.retry_cap = retry_cap
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.queue = LeasedQueue(
+            CoverageMessage,
+            owner=self.name,
+            lease=dt.timedelta(seconds=settings.BIBDEBITOR_LEASE_SECONDS),
+            lane="recipient_id",
+            group="recipient_id",
+            retry_base=retry_base,
+            retry_cap=retry_cap,
+        )
         self.client = client or http_client(read_timeout=settings.BIBDEBITOR_CALL_READ_TIMEOUT)
 
     def close(self) -> None:
@@ -130,42 +142,18 @@ class CoverageReporter:
     def run_once(self) -> ReportResult:
         result = ReportResult()
         for recipient_id in self._recipients_waiting():
-            batch = self._claim(recipient_id)
+            scope = CoverageMessage.objects.filter(recipient_id=recipient_id)
+            batch = self.queue.take(scope, self.batch_size, clock.now())
             if batch:
                 self._deliver(batch, result)
         return result
 
     def _recipients_waiting(self) -> list[int]:
         return list(
-            CoverageMessage.objects.filter(state__in=(QueueState.PENDING, QueueState.LEASED))
+            CoverageMessage.objects.filter(state__in=UNFINISHED)
             .values_list("recipient_id", flat=True)
             .distinct()
         )
-
-    def _claim(self, recipient_id: int) -> list[CoverageMessage]:
-        """The recipient's unfinished messages in order, up to the first one not yet due:
-        a message waiting for a retry holds back everything after it."""
-        now = clock.now()
-        with transaction.atomic():
-            unfinished = (
-                CoverageMessage.objects.select_for_update(skip_locked=True)
-                .filter(
-                    recipient_id=recipient_id, state__in=(QueueState.PENDING, QueueState.LEASED)
-                )
-                .order_by("id")[: self.batch_size]
-            )
-            due: list[CoverageMessage] = []
-            for message in unfinished:
-                waiting = message.state == QueueState.PENDING and message.available_at > now
-                leased = message.state == QueueState.LEASED and message.lease_until > now
-                if waiting or leased:
-                    break
-                due.append(message)
-            CoverageMessage.objects.filter(pk__in=[m.pk for m in due]).update(
-                state=QueueState.LEASED,
-                lease_until=now + dt.timedelta(seconds=settings.BIBDEBITOR_LEASE_SECONDS),
-            )
-        return due
 
     def _deliver(self, batch: list[CoverageMessage], result: ReportResult) -> None:
         recipient = SenderSystem.objects.select_related("instance").get(pk=batch[0].recipient_id)
@@ -189,25 +177,17 @@ class CoverageReporter:
                 message_count=len(batch),
                 **answer.archive(body),
             )
+            # A reporter that outlived its lease leaves the messages to the one holding them.
+            mine = self.queue.still_mine(batch)
             if answer.outcome is CallOutcome.TRANSIENT:
                 log.warning("coverage %s put back (%s)", transaction_id, answer.error)
-                self._put_back(batch)
-                result.retried += len(batch)
+                self.queue.put_back(mine, clock.now())
+                result.retried += len(mine)
             else:
                 lines = answer.receipt.by_event() if answer.receipt else {}
                 fault_text = f"{answer.fault.code}: {answer.fault.message}" if answer.fault else ""
-                self._finish(batch, lines, fault_text, result)
+                self._finish(mine, lines, fault_text, result)
         result.sent += len(batch)
-
-    def _put_back(self, batch: list[CoverageMessage]) -> None:
-        attempts = max(m.attempts for m in batch) + 1
-        delay = dt.timedelta(seconds=backoff(attempts, self.retry_base, self.retry_cap))
-        CoverageMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
-            state=QueueState.PENDING,
-            attempts=attempts,
-            available_at=clock.now() + delay,
-            lease_until=None,
-        )
 
     def _finish(
         self,
@@ -217,20 +197,16 @@ class CoverageReporter:
         result: ReportResult,
     ) -> None:
         now = timezone.now()
-        done: list[int] = []
+        done: list[CoverageMessage] = []
         for message in batch:
             line = lines.get(message.registration_id)
             if line is not None and line.outcome is Outcome.ACCEPTED:
-                done.append(message.pk)
+                done.append(message)
                 continue
             refusal = f"{line.code}: {line.text}" if line else fault_text or "intet svar"
-            CoverageMessage.objects.filter(pk=message.pk).update(
-                state=QueueState.REJECTED, finished_at=now, lease_until=None, refusal=refusal[:340]
-            )
+            self.queue.finish([message], Lease.REJECTED, now, refusal=refusal[:340])
             result.rejected += 1
-        CoverageMessage.objects.filter(pk__in=done).update(
-            state=QueueState.DONE, finished_at=now, lease_until=None
-        )
+        self.queue.finish(done, Lease.DONE, now)
         result.accepted += len(done)
 
 

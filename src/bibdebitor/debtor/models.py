@@ -548,6 +548,7 @@ class CoverageMessage(models.Model):
     )
     available_at = models.DateTimeField(_("send from"))
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    lease_owner = models.CharField(_("worker"), max_length=100, blank=True)
     lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     refusal = models.CharField(_("refusal"), max_length=340, blank=True)

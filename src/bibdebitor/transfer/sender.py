@@ -1,11 +1,10 @@
-"""The sender worker: claims a batch from the outbox, sends it as one SOAP call over a
+"""The sender worker: takes a batch from the outbox, sends it as one SOAP call over a
 keep-alive connection, and records the outcome.
 
-* Claiming is a short transaction: ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
-  several workers never take the same message; a lease (not an open transaction) covers the
-  HTTP call, so a crashed worker's messages are taken up again when the lease runs out.
-* Per debtor account, messages go in order: a message is only taken with every earlier
-  unfinished message of its account.
+* The outbox is a leased queue (``common.leasedqueue``, the same engine as the debtor
+  system's coverage reporter): several workers never take the same message, a crashed
+  worker's messages are taken up again when its lease runs out, and per debtor account
+  messages go in order. One batch is for one agency.
 * Transient faults (connection errors, timeouts, 5xx, a SOAP ``Server`` fault, 408/429, and
   401/403/404 while a route or agreement is missing) put the batch back with exponential
   backoff and jitter. The receiver dedupes on transaction and event id, so a resent batch has
@@ -30,11 +29,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bibdebitor.common.leasedqueue import Lease, LeasedQueue
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.identity import own_identity
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import NewEvent, append_events
-from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, CallOutcome, backoff, call, http_client
+from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, CallOutcome, call, http_client
 from bibdebitor.protocol.codec import SchemaError, SoapFault, encode
 from bibdebitor.protocol.messages import (
     Account,
@@ -54,7 +54,6 @@ from bibdebitor.transfer.models import (
     Delivery,
     ErrorTask,
     MessageKind,
-    MessageState,
     OutboxMessage,
 )
 
@@ -115,6 +114,15 @@ class Sender:
         self.config = config
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.client = client or http_client(config.connect_timeout, config.read_timeout)
+        self.queue = LeasedQueue(
+            OutboxMessage,
+            owner=self.name,
+            lease=config.lease,
+            lane="account_id",
+            group="agency_id",
+            retry_base=config.retry_base,
+            retry_cap=config.retry_cap,
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -133,33 +141,14 @@ class Sender:
             return BatchResult()
         return self.deliver(batch)
 
-    # --- claiming -------------------------------------------------------------------------
+    # --- taking -----------------------------------------------------------------------------
 
     def claim_batch(self) -> _Batch | None:
-        with transaction.atomic():
-            now = timezone.now()
-            size = self.config.batch_size
-            due = (
-                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(agency__integration_active=True)
-                .order_by("id")
-            )
-            # Two queries, each walking the (state, id) index and stopping at ``size``; one
-            # query with OR read every pending row before sorting.
-            waiting = due.filter(state=MessageState.PENDING, available_at__lte=now)[:size]
-            abandoned = due.filter(state=MessageState.LEASED, lease_until__lt=now)[:size]
-            candidates = sorted([*waiting, *abandoned], key=lambda m: m.pk)[:size]
-            if not candidates:
-                return None
-            agency_id = candidates[0].agency_id
-            chosen = _heads_in_order([m for m in candidates if m.agency_id == agency_id])
-            OutboxMessage.objects.filter(pk__in=[m.pk for m in chosen]).update(
-                state=MessageState.LEASED,
-                lease_owner=self.name,
-                lease_until=now + self.config.lease,
-            )
-            agency = Agency.objects.get(pk=agency_id)
-        return _Batch(agency, chosen)
+        scope = OutboxMessage.objects.filter(agency__integration_active=True)
+        chosen = self.queue.take(scope, self.config.batch_size, timezone.now())
+        if not chosen:
+            return None
+        return _Batch(Agency.objects.get(pk=chosen[0].agency_id), chosen)
 
     # --- sending --------------------------------------------------------------------------
 
@@ -239,15 +228,7 @@ class Sender:
         fault: SoapFault | None,
     ) -> BatchResult:
         archive.save()
-        mine = list(
-            OutboxMessage.objects.select_for_update()
-            .filter(
-                pk__in=[m.pk for m in batch.messages],
-                state=MessageState.LEASED,
-                lease_owner=self.name,
-            )
-            .order_by("id")
-        )
+        mine = self.queue.still_mine(batch.messages)
         if receipt is not None:
             lines = receipt.by_event()
         elif fault is not None and fault.is_client_error:
@@ -265,7 +246,7 @@ class Sender:
     ) -> BatchResult:
         now = timezone.now()
         result = BatchResult(sent=len(batch.messages))
-        by_state: dict[str, list[int]] = defaultdict(list)
+        by_state: dict[Lease, list[OutboxMessage]] = defaultdict(list)
         retry: list[OutboxMessage] = []
         journal: list[NewEvent] = []
         tasks: list[ErrorTask] = []
@@ -276,35 +257,21 @@ class Sender:
                 retry.append(message)
                 continue
             accepted = line.outcome is Outcome.ACCEPTED
-            by_state[MessageState.DONE if accepted else MessageState.REJECTED].append(message.pk)
+            by_state[Lease.DONE if accepted else Lease.REJECTED].append(message)
             if message.kind == MessageKind.CREATE:
                 kind = EventKind.ACCEPTED if accepted else EventKind.REJECTED
                 note = "" if accepted else f"{line.code}: {line.text}"
                 journal.append(NewEvent(message.claim_id, kind, reference=reference, note=note))
             if not accepted:
                 tasks.append(_task(batch, message, line))
-        for state, ids in by_state.items():
-            OutboxMessage.objects.filter(pk__in=ids).update(
-                state=state, finished_at=now, lease_owner="", lease_until=None
-            )
-        # One delay for the whole batch, so that it is retried together, not in fragments.
-        attempts = max((m.attempts + 1 for m in retry), default=1)
-        delay = dt.timedelta(
-            seconds=backoff(attempts, self.config.retry_base, self.config.retry_cap)
-        )
-        for message in retry:
-            message.attempts += 1
-            message.state = MessageState.PENDING
-            message.available_at = now + delay
-            message.lease_owner, message.lease_until = "", None
-        OutboxMessage.objects.bulk_update(
-            retry, ["attempts", "state", "available_at", "lease_owner", "lease_until"]
-        )
+        for state, finished in by_state.items():
+            self.queue.finish(finished, state, now)
+        self.queue.put_back(retry, now)
         ErrorTask.objects.bulk_create(tasks)
         if journal:
             append_events(journal, actor=f"overførsel:{self.name}"[:150])
-        result.accepted = len(by_state[MessageState.DONE])
-        result.rejected = len(by_state[MessageState.REJECTED])
+        result.accepted = len(by_state[Lease.DONE])
+        result.rejected = len(by_state[Lease.REJECTED])
         result.retried = len(retry)
         return result
 
@@ -326,30 +293,6 @@ def _task(batch: _Batch, message: OutboxMessage, line: EventReceipt) -> ErrorTas
 
 
 # --- building the request -----------------------------------------------------------------
-
-
-def _heads_in_order(candidates: list[OutboxMessage]) -> list[OutboxMessage]:
-    """Keep, per account, the messages that follow on from its first unfinished message
-    without a gap; an account whose first unfinished message another worker holds (or that
-    is waiting to be retried) is left alone this time."""
-    chosen_ids = {m.pk for m in candidates}
-    unfinished = (
-        OutboxMessage.objects.filter(
-            account_id__in={m.account_id for m in candidates},
-            state__in=(MessageState.PENDING, MessageState.LEASED),
-        )
-        .order_by("account_id", "id")
-        .values_list("account_id", "id")
-    )
-    open_run: dict[int, bool] = {}
-    keep: set[int] = set()
-    for account_id, message_id in unfinished:
-        if open_run.get(account_id, True) and message_id in chosen_ids:
-            open_run[account_id] = True
-            keep.add(message_id)
-        else:
-            open_run[account_id] = False
-    return [m for m in candidates if m.pk in keep]
 
 
 def header_for(agency: Agency, transaction_id: uuid.UUID) -> Header:
