@@ -9,7 +9,7 @@ DEMO_DIR  := var/demo
 
 STATIC_STAMP := var/static/.collected
 
-.PHONY: demo test bench lint format messages clean static
+.PHONY: demo test bench lint format messages clean static deploy-check
 
 $(STAMP): pyproject.toml
 	scripts/ensure-pango
@@ -50,7 +50,14 @@ lint: $(STAMP)
 DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
 BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests_broker
 
-test: lint static
+# Each process's production settings (behind TLS) pass Django's deployment checks.
+DEPLOY_CHECK := env -u BIBDEBITOR_DEBUG BIBDEBITOR_TLS=1 BIBDEBITOR_DATA_DIR=var/deploy-check
+deploy-check: $(STAMP)
+	$(DEPLOY_CHECK) $(BIN)/bibdebitor check --deploy --fail-level WARNING
+	$(DEPLOY_CHECK) $(BIN)/bibdebitor-debtor check --deploy --fail-level WARNING
+	$(DEPLOY_CHECK) $(BIN)/bibdebitor-broker check --deploy --fail-level WARNING
+
+test: lint deploy-check static
 	scripts/ensure-chromium >/dev/null
 	$(BIN)/pytest
 	$(DEBTOR_TESTS)

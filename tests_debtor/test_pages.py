@@ -1,12 +1,17 @@
 """The payment portal (for vendors that have one) and the staff pages, through Django's test
 client: CSRF on, sessions real, the CPR number never in a URL or a page."""
 
+import datetime as dt
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from bibdebitor.common.sessions import CITIZEN_IDLE, LAST_SEEN
 from bibdebitor.debtor import cycle
 from bibdebitor.debtor.models import ClaimEntry, Document, DocumentKind, EntryKind, MappingEntry
 from bibdebitor.debtor.setup import map_sortiment
@@ -134,3 +139,16 @@ def test_staff_import_a_bank_file_and_write_off(debtor):
     assert refused.status_code == 200
     client.post(claim_url, {"amount": "70", "reason": "Uerholdeligt"})
     assert 'id="open">0,00' in client.get(claim_url).content.decode()
+
+
+def test_the_portal_signs_a_citizen_out_after_30_minutes_idle_and_at_browser_close(debtor):
+    client = signed_in(debtor)
+    assert client.session.get_expire_at_browser_close()
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""
+    assert client.get(overview_url(debtor)).status_code == 200
+    session = client.session
+    session[LAST_SEEN] = (timezone.now() - CITIZEN_IDLE - dt.timedelta(seconds=1)).isoformat()
+    session.save()
+    page = client.get(overview_url(debtor), follow=True)
+    assert page.redirect_chain[-1][0].endswith("/log-ind/")
+    assert "ikke har brugt siden i 30 minutter" in page.content.decode()

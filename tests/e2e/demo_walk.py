@@ -58,12 +58,14 @@ def new_walk(chromium, role: str, width: int = 1280) -> Walk:
             else None
         ),
     )
-    # A designed 403/404 page logs its own status as a console error: only others count.
+    # A designed 403/404 page logs its own status as a console error: only others count,
+    # and every refusal by the Content-Security-Policy (an inline script or style).
     page.on(
         "console",
         lambda m: (
             walk.console_errors.append(m.text)
-            if m.type == "error" and m.location.get("url") != page.url
+            if m.type == "error"
+            and (m.location.get("url") != page.url or "Content Security Policy" in m.text)
             else None
         ),
     )

@@ -15,6 +15,11 @@ from bibdebitor.citizen import patrons
 from bibdebitor.citizen.fees import NotPayableHere, overview, pay_on_site
 from bibdebitor.citizen.forms import PayForm, SignInForm
 from bibdebitor.citizen.patrons import Citizen
+from bibdebitor.common.sessions import (
+    begin_citizen_session,
+    citizen_session_value,
+    end_citizen_session,
+)
 from bibdebitor.common.throttle import Door, Gate, locked_text
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency
@@ -27,7 +32,7 @@ def _agency(agency_id: str) -> Agency:
 
 
 def _signed_in(request: HttpRequest, agency: Agency) -> Citizen | None:
-    return patrons.from_session(agency, request.session.get(SESSION_KEY))
+    return patrons.from_session(agency, citizen_session_value(request, SESSION_KEY))
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,8 +44,7 @@ def sign_in(request: HttpRequest, agency_id: str) -> HttpResponse:
         gate = Gate.for_request(Door.CITIZEN_PIN, request, patrons.lock_name(agency, username))
         citizen, locked = gate.attempt(lambda: patrons.sign_in(agency, username, pin))
         if citizen is not None:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = citizen.session_value()
+            begin_citizen_session(request, SESSION_KEY, citizen.session_value())
             return redirect("citizen-overview", agency_id=agency.agency_id)
         if locked is not None:
             messages.error(request, locked_text(locked))
@@ -52,7 +56,7 @@ def sign_in(request: HttpRequest, agency_id: str) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest, agency_id: str) -> HttpResponse:
-    request.session.flush()
+    end_citizen_session(request)
     return redirect("citizen-sign-in", agency_id=agency_id)
 
 

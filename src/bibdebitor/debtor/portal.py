@@ -16,6 +16,11 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bibdebitor.common.sessions import (
+    begin_citizen_session,
+    citizen_session_value,
+    end_citizen_session,
+)
 from bibdebitor.common.throttle import Door, Gate, locked_text
 from bibdebitor.debtor import letters
 from bibdebitor.debtor.forms import CardForm, MitIdForm
@@ -35,8 +40,8 @@ def _instance_with_portal(instance_uuid: uuid.UUID) -> Instance:
 
 
 def _citizen(request: HttpRequest, instance: Instance) -> str | None:
-    signed_in = request.session.get(SESSION_KEY)
-    if signed_in and signed_in.get("instance") == str(instance.instance_uuid):
+    signed_in = citizen_session_value(request, SESSION_KEY)
+    if isinstance(signed_in, dict) and signed_in.get("instance") == str(instance.instance_uuid):
         return signed_in["cpr"]
     return None
 
@@ -52,8 +57,8 @@ def sign_in(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
             lambda: cpr if constant_time_compare(code, settings.BIBDEBITOR_MITID_CODE) else None
         )
         if accepted is not None:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = {"instance": str(instance.instance_uuid), "cpr": cpr}
+            signed_in = {"instance": str(instance.instance_uuid), "cpr": cpr}
+            begin_citizen_session(request, SESSION_KEY, signed_in)
             return redirect("portal-overview", instance_uuid=instance_uuid)
         if locked is not None:
             form.add_error(None, locked_text(locked))
@@ -64,7 +69,7 @@ def sign_in(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def sign_out(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
+    end_citizen_session(request)
     return redirect("portal-sign-in", instance_uuid=instance_uuid)
 
 

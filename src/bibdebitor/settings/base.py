@@ -12,6 +12,8 @@
                            and the sending workers' lease (defaults 60 and 300 seconds)
 ``BIBDEBITOR_FIGURES_SECONDS`` how old overview totals summed over a whole journal may be (60)
 ``BIBDEBITOR_STATIC_ROOT``  where ``collectstatic`` puts the static files (default var/static)
+``BIBDEBITOR_TLS``          "1" in production: served over HTTPS by a proxy in front that sets
+                           ``X-Forwarded-Proto`` (secure cookies, HSTS, redirect to HTTPS)
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "bibdebitor",  # commands both sides share (serve)
     "bibdebitor.common",  # sign-in attempts and lock-outs, in every process
     "axes",  # staff sign-in lock-out
+    "csp",  # its system checks of the Content-Security-Policy settings
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 TEMPLATES = [
@@ -164,6 +168,41 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "bibdebitor.common.web.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Staff sessions end after 8 hours without a request; citizens' end when the browser closes
+# and after 30 minutes without a request (common/sessions.py).
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Behind TLS (production): cookies only over HTTPS, HSTS for a year, plain HTTP redirected —
+# except the probes a load balancer or Prometheus make on the inside.
+BIBDEBITOR_TLS = os.environ.get("BIBDEBITOR_TLS") == "1"
+if BIBDEBITOR_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Every page's own files only: no inline script or style, no other origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # the design system's icons are data: URIs in its CSS
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
