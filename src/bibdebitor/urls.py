@@ -13,6 +13,7 @@ from bibdebitor.transfer import views as transfer_views
 dress_admin_site(settings.BIBDEBITOR_SITE_TITLE)
 
 urlpatterns = [
+    path("", include("bibdebitor.common.urls")),  # healthz, readyz, metrics
     path("", ledger_views.overview, name="overview"),
     path("cutover/preview/", sortiment_views.cutover_preview, name="cutover-preview"),
     path(

@@ -4,6 +4,7 @@ together by SIGTERM, and gone by themselves when their parent is killed outright
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -95,3 +96,40 @@ def test_server_processes_stop_when_their_parent_is_killed(served):
     process.wait(10)
     assert gone(servers)
     assert not answering(port)
+
+
+def staff_sign_in(client: httpx.Client, base: str, username: str, forwarded_for: str) -> int:
+    """One wrong password at the admin's sign-in, through a proxy that names the client."""
+    page = client.get(f"{base}/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = client.post(
+        f"{base}/admin/login/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": "wrong-1"},
+        headers={"X-Forwarded-For": forwarded_for, "Referer": f"{base}/admin/login/"},
+    )
+    return answer.status_code
+
+
+def test_behind_a_trusted_proxy_a_lock_out_by_address_locks_out_that_client_only(tmp_path):
+    env = {k: v for k, v in os.environ.items() if "DATABASE_URL" not in k}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env |= {"BIBDEBITOR_DATA_DIR": str(tmp_path), "BIBDEBITOR_TRUSTED_PROXY": "127.0.0.1"}
+    subprocess.run([*LIBRARY, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [*LIBRARY, "serve", f"--addr=127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(port)
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client() as client:
+            # Five wrong tries from one client, each under another name: the fifth locks its
+            # address.
+            for n in range(4):
+                assert staff_sign_in(client, base, f"guess{n}", "203.0.113.7") == 200
+            assert staff_sign_in(client, base, "guess4", "203.0.113.7") == 429
+            # Another client behind the same proxy is not.
+            assert staff_sign_in(client, base, "colleague", "198.51.100.4") == 200
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from bibdebitor.broker import api, staff, views
 from bibdebitor.common.web import dress_admin_site
@@ -8,6 +8,7 @@ from bibdebitor.common.web import dress_admin_site
 dress_admin_site(settings.BIBDEBITOR_SITE_TITLE)
 
 urlpatterns = [
+    path("", include("bibdebitor.common.urls")),  # healthz, readyz, metrics
     path("sf1590/<str:service>/1", views.service_call, name="broker-call"),
     path("api/kommuner/<uuid:organisation>/", api.municipality, name="broker-status"),
     path("", staff.agreement_list, name="agreements"),

@@ -56,3 +56,20 @@ class LockoutLift(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.lockout} lifted by {self.actor}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each running worker (the sender, the coverage reporter) last went round its loop:
+    what ``/readyz`` reads. One row per worker, overwritten: a liveness signal, not a record."""
+
+    name = models.CharField(_("worker"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    beat_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        indexes = [models.Index(fields=["kind", "beat_at"], name="heartbeat_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bibdebitor.common.heartbeat import Heartbeat
 from bibdebitor.common.leasedqueue import UNFINISHED, Lease, LeasedQueue
 from bibdebitor.debtor import clock
 from bibdebitor.debtor.models import (
@@ -135,7 +136,9 @@ class CoverageReporter:
         self.client.close()
 
     def run(self, stop: threading.Event, idle_seconds: float = 0.2) -> None:
+        heartbeat = Heartbeat("coverage", self.name)
         while not stop.is_set():
+            heartbeat.beat()
             if self.run_once().sent == 0:
                 stop.wait(idle_seconds)
 

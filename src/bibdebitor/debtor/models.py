@@ -556,7 +556,13 @@ class CoverageMessage(models.Model):
     class Meta:
         verbose_name = _("coverage message")
         verbose_name_plural = _("coverage messages")
-        indexes = [models.Index(fields=["state", "available_at"])]
+        indexes = [
+            models.Index(fields=["state", "available_at"]),
+            # The metrics' depth and oldest age per instance, read from the index alone.
+            models.Index(
+                fields=["state", "instance", "created_at"], name="coverage_state_instance"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.claim_id or self.account_reference}"

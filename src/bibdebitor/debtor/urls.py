@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from bibdebitor.common.web import dress_admin_site
 from bibdebitor.debtor import portal, staff, views
@@ -8,6 +8,7 @@ from bibdebitor.debtor import portal, staff, views
 dress_admin_site(settings.BIBDEBITOR_SITE_TITLE)
 
 urlpatterns = [
+    path("", include("bibdebitor.common.urls")),  # healthz, readyz, metrics
     path("sf1590/DebitorRegistreringAfsend/1", views.registration, name="sf1590-registration"),
     path("sf1590/FordringOversigt/1", views.claim_statement, name="sf1590-statement"),
     path("sf1590/Opsaetning/1", views.set_up, name="sf1590-setup"),

@@ -57,6 +57,7 @@ class Logins:
     platform_admin: tuple[str, str] = field(default_factory=lambda: login("aftaleadmin"))
     debtor_staff: tuple[str, str] = field(default_factory=lambda: login("sagsbehandler"))
     mitid_code: str = field(default_factory=lambda: f"{secrets.randbelow(10**6):06d}")
+    metrics_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
 @dataclass
@@ -87,6 +88,8 @@ class Landscape:
             vendor=m.vendor,
             name=m.name,
         )
+        for process in (self.library, self.broker, self.debtor):
+            process.env_extra["BIBDEBITOR_METRICS_TOKEN"] = self.logins.metrics_token
 
     # --- start and stop ---------------------------------------------------------------
 

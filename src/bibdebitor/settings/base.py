@@ -12,6 +12,11 @@
                            and the sending workers' lease (defaults 60 and 300 seconds)
 ``BIBDEBITOR_FIGURES_SECONDS`` how old overview totals summed over a whole journal may be (60)
 ``BIBDEBITOR_STATIC_ROOT``  where ``collectstatic`` puts the static files (default var/static)
+``BIBDEBITOR_METRICS_TOKEN`` the bearer token ``/metrics`` asks for (unset: no metrics)
+``BIBDEBITOR_WORKER_STALE_SECONDS`` how long a worker may go without a heartbeat before
+                           ``/readyz`` fails (default 180: longer than a call may take)
+``BIBDEBITOR_LOG_FORMAT``   "json" for one JSON object per log line (default: plain text)
+``BIBDEBITOR_TRUSTED_PROXY`` the reverse proxy's address: its X-Forwarded-For names the client
 ``BIBDEBITOR_TLS``          "1" in production: served over HTTPS by a proxy in front that sets
                            ``X-Forwarded-Proto`` (secure cookies, HSTS, redirect to HTTPS)
 """
@@ -151,6 +156,12 @@ BIBDEBITOR_LEASE_SECONDS = float(os.environ.get("BIBDEBITOR_LEASE_SECONDS", "300
 # How old the overview totals summed over a whole journal may be (common/figures.py).
 BIBDEBITOR_FIGURES_SECONDS = float(os.environ.get("BIBDEBITOR_FIGURES_SECONDS", "60"))
 
+# Operations (common/operations.py): the workers /readyz waits for and the metrics' source
+# are each process's own settings.
+BIBDEBITOR_METRICS_TOKEN = os.environ.get("BIBDEBITOR_METRICS_TOKEN", "")
+BIBDEBITOR_WORKER_STALE_SECONDS = float(os.environ.get("BIBDEBITOR_WORKER_STALE_SECONDS", "180"))
+BIBDEBITOR_READY_WORKERS: list[str] = []
+
 # Staff sign-in (all three processes): after 5 wrong passwords for a username, or from an
 # address, locked for 15 minutes (django-axes); citizens' secrets: common/throttle.py.
 AUTHENTICATION_BACKENDS = [
@@ -178,6 +189,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Behind TLS (production): cookies only over HTTPS, HSTS for a year, plain HTTP redirected —
 # except the probes a load balancer or Prometheus make on the inside.
 BIBDEBITOR_TLS = os.environ.get("BIBDEBITOR_TLS") == "1"
+BIBDEBITOR_TRUSTED_PROXY = os.environ.get("BIBDEBITOR_TRUSTED_PROXY", "")
 if BIBDEBITOR_TLS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -208,12 +220,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_cpr": {"()": "bibdebitor.logfilters.RedactCprFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "bibdebitor.logfilters.JsonLinesFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["redact_cpr"],
-            "formatter": "plain",
+            "formatter": "json" if os.environ.get("BIBDEBITOR_LOG_FORMAT") == "json" else "plain",
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("BIBDEBITOR_LOG_LEVEL", "INFO")},

@@ -9,6 +9,7 @@ from .base import INSTALLED_APPS, database
 INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.broker"]
 
 ROOT_URLCONF = "bibdebitor.broker.urls"
+BIBDEBITOR_METRICS = "bibdebitor.broker.metrics.collect"
 WSGI_APPLICATION = "bibdebitor.broker.wsgi.application"
 DATABASES = {"default": database("broker.sqlite3", "BIBDEBITOR_BROKER_DATABASE_URL")}
 

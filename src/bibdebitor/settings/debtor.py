@@ -11,6 +11,8 @@ from .base import INSTALLED_APPS, database
 INSTALLED_APPS = [*INSTALLED_APPS, "bibdebitor.debtor"]
 
 ROOT_URLCONF = "bibdebitor.debtor.urls"
+BIBDEBITOR_METRICS = "bibdebitor.debtor.metrics.collect"
+BIBDEBITOR_READY_WORKERS = ["coverage"]
 WSGI_APPLICATION = "bibdebitor.debtor.wsgi.application"
 DATABASES = {"default": database("debtor.sqlite3", "BIBDEBITOR_DEBTOR_DATABASE_URL")}
 

@@ -18,6 +18,8 @@ INSTALLED_APPS = [
 ]
 
 ROOT_URLCONF = "bibdebitor.urls"
+BIBDEBITOR_METRICS = "bibdebitor.transfer.metrics.collect"
+BIBDEBITOR_READY_WORKERS = ["sender"]
 WSGI_APPLICATION = "bibdebitor.wsgi.application"
 DATABASES = {"default": database("library.sqlite3")}
 

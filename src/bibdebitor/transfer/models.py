@@ -99,6 +99,8 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["state", "id"], name="outbox_state_id"),
             models.Index(fields=["account", "state", "id"], name="outbox_account_state"),
+            # The metrics' depth and oldest age per agency, read from the index alone.
+            models.Index(fields=["state", "agency", "created_at"], name="outbox_state_agency"),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bibdebitor.common.heartbeat import Heartbeat
 from bibdebitor.common.leasedqueue import Lease, LeasedQueue
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.identity import own_identity
@@ -130,7 +131,9 @@ class Sender:
     # --- the loop -----------------------------------------------------------------------
 
     def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
+        heartbeat = Heartbeat("sender", self.name)
         while not stop.is_set():
+            heartbeat.beat()
             result = self.run_once()
             if result.sent == 0:
                 stop.wait(idle_seconds)

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
@@ -20,6 +21,23 @@ from waitress import serve
 
 ORPHAN_CHECK_SECONDS = 0.5
 SERVER_OPTIONS = {"ident": "bibdebitor", "max_request_body_size": 64 * 1024 * 1024}
+
+
+def server_options() -> dict[str, object]:
+    """Waitress's options. Behind a reverse proxy (``BIBDEBITOR_TRUSTED_PROXY``: its address),
+    the client's address and scheme come from the proxy's X-Forwarded-For/-Proto, so that
+    lock-outs by client address lock out that client and not everyone behind the proxy;
+    those headers from anyone else are dropped, never believed."""
+    proxy = settings.BIBDEBITOR_TRUSTED_PROXY
+    if not proxy:
+        return dict(SERVER_OPTIONS)
+    return {
+        **SERVER_OPTIONS,
+        "trusted_proxy": proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 class Command(BaseCommand):
@@ -42,7 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on http://{addr}/", ending="\n")
         self.stdout.flush()
         if processes == 1:
-            serve(application, host=host, port=int(port), threads=threads, **SERVER_OPTIONS)
+            serve(application, host=host, port=int(port), threads=threads, **server_options())
             return
         listening = socket.create_server((host.strip("[]"), int(port)), backlog=1024)
         connections.close_all()  # no database connection may be shared across the fork
@@ -58,7 +76,7 @@ def _fork_server(application: object, listening: socket.socket, threads: int) ->
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
-        serve(application, sockets=[listening], threads=threads, **SERVER_OPTIONS)
+        serve(application, sockets=[listening], threads=threads, **server_options())
     finally:
         os._exit(1)  # a server process never returns into the parent's code
 

@@ -160,6 +160,7 @@ class Command(BaseCommand):
             "platform_admin": " / ".join(landscape.logins.platform_admin),
             "debtor_staff_url": at["debtor_staff_url"],
             "debtor_staff": " / ".join(landscape.logins.debtor_staff),
+            "metrics_token": landscape.logins.metrics_token,  # /metrics of every process
         }
         path = landscape.root / "LOGINS.txt"
         path.write_text("".join(f"{k}: {v}\n" for k, v in logins.items()), encoding="utf-8")

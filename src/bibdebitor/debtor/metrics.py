@@ -1,0 +1,73 @@
+"""The debtor process's metrics (``/metrics``): registrations received, the coverage outbox
+and its calls back to the library systems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client.core import Metric
+
+from bibdebitor.common.leasedqueue import UNFINISHED
+from bibdebitor.common.metrics import (
+    age_seconds,
+    counter,
+    counts_by,
+    gauge,
+    latency,
+    queue_depth,
+    single,
+)
+from bibdebitor.debtor import clock
+from bibdebitor.debtor.models import (
+    CoverageDelivery,
+    CoverageMessage,
+    InboundEvent,
+    InboundTransaction,
+    Instance,
+)
+
+
+def collect() -> Iterator[Metric]:
+    instances = dict(Instance.objects.values_list("pk", "name"))
+    depth, oldest = queue_depth(CoverageMessage.objects.all(), "instance_id", instances)
+    yield gauge(
+        "bibdebitor_coverage_outbox_depth",
+        "Coverage messages waiting to reach the library (nightly ones included)",
+        "instance",
+        depth,
+    )
+    yield gauge(
+        "bibdebitor_coverage_outbox_oldest_age_seconds",
+        "Age of the oldest coverage message still waiting (0: none waiting)",
+        "instance",
+        age_seconds(clock.now(), oldest),  # the debtor system's own (possibly moved) clock
+    )
+    yield counter(
+        "bibdebitor_coverage_deliveries",
+        "Coverage calls to the library systems by outcome",
+        "outcome",
+        counts_by(CoverageDelivery.objects.all(), "outcome"),
+    )
+    yield counter(
+        "bibdebitor_coverage_finished",
+        "Coverage messages received (done) or refused (rejected) by the library",
+        "state",
+        counts_by(CoverageMessage.objects.exclude(state__in=UNFINISHED), "state"),
+    )
+    yield single(
+        "bibdebitor_registration_calls_received",
+        "SF1590 registration calls received",
+        InboundTransaction.objects.count(),
+        "counter",
+    )
+    yield single(
+        "bibdebitor_registration_events_received",
+        "Registration events (claims, cancellations, …) received",
+        InboundEvent.objects.count(),
+        "counter",
+    )
+    yield latency(
+        "bibdebitor_call_duration_seconds",
+        "Duration of calls made, per hop",
+        {"debtor-to-library": CoverageDelivery.objects.all()},
+    )
