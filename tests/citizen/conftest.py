@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from bibdebitor.citizen.models import ClientSystem
+from bibdebitor.common import clock
 from bibdebitor.ledger.models import ClaimMaterial
 from bibdebitor.ledger.services import (
     cancel,
@@ -79,7 +80,8 @@ def citizen(agency, client_system):
         cpr="0104164003",
     )
     guardian = register_guardian(agency, cpr=CPR, name="Søren Ærø")
-    record_consent(child, guardian, effective_on=days_ago(400), journal_reference="J-1", actor="t")
+    with clock.at(days_ago(400)):  # recorded that day: a consent is not retroactive
+        record_consent(child, guardian, journal_reference="J-1", actor="t")
     claims = {
         "old_fee": claim(
             patron, 1, 3_000, days_ago(40), reason="Overskredet lånetid", title="Ronja"

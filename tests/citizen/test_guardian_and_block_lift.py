@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibdebitor.backoffice.roles import LIBRARY_STAFF, ensure_roles
+from bibdebitor.common import clock
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import BlockLift
 from bibdebitor.ledger.selectors import active_block_lift, patron_is_blocked
@@ -40,7 +41,8 @@ def guardian_only(agency):
         agency, patron_number="4001", kind="person", name="Bo Lund", cpr="0104164003"
     )
     mother = register_guardian(agency, cpr=GUARDIAN_CPR, name="Lise Lund")
-    record_consent(son, mother, effective_on=days_ago(100), journal_reference="J-7", actor="t")
+    with clock.at(days_ago(100)):
+        record_consent(son, mother, journal_reference="J-7", actor="t")
     set_pin(mother, GUARDIAN_PIN)
     claim(son, 41, 6_000, days_ago(50), reason="Overskredet lånetid")
     claim(son, 42, 9_000, days_ago(120), reason="Før samtykket")  # before the consent

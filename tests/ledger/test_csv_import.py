@@ -117,10 +117,11 @@ def test_a_file_that_is_not_utf8_is_rejected(agency):
 
 def test_guardian_columns_are_checked(agency):
     rows = (
-        "patron_number;kind;name;birth_date;guardian_cpr;guardian_name;consent_date\n"
-        "1;person;Barn;01-06-2015;0101154000;Også barn;01-03-2025\n"
-        "2;person;Voksen;01-06-1980;0101902005;Værge;01-03-2025\n"
-        "3;person;Barn;01-06-2015;0101902005;;01-03-2025\n"
+        "patron_number;kind;name;birth_date;guardian_cpr;guardian_name;consent_date;"
+        "consent_reference\n"
+        "1;person;Barn;01-06-2015;0101154000;Også barn;01-03-2025;J-1\n"
+        "2;person;Voksen;01-06-1980;0101902005;Værge;01-03-2025;J-2\n"
+        "3;person;Barn;01-06-2015;0101902005;;01-03-2025;J-3\n"
     )
     with pytest.raises(ImportRejected) as caught:
         import_patrons(agency, rows.encode(), actor="test")
@@ -130,6 +131,20 @@ def test_guardian_columns_are_checked(agency):
         (4, "guardian_name", "required"),
     }
     assert Guardian.objects.count() == GuardianConsent.objects.count() == 0
+
+
+def test_an_imported_consent_needs_its_journal_reference(agency):
+    """Seed 000: "Samtykke skal journaliseres og gemmes"."""
+    rows = (
+        "patron_number;kind;name;birth_date;guardian_cpr;guardian_name;consent_date;"
+        "consent_reference\n"
+        "1;person;Barn;01-06-2015;0101902005;Værge;01-03-2025;\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_patrons(agency, rows.encode(), actor="test")
+    assert {(e.line, e.column, e.code) for e in caught.value.errors} == {
+        (2, "consent_reference", "consent_no_reference"),
+    }
 
 
 def test_command_reports_errors_in_danish(agency, tmp_path, capsys):

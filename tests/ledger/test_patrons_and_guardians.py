@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from bibdebitor.common import clock
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.domain.identifiers import Gender, parse_cpr
 from bibdebitor.ledger import services
@@ -78,23 +79,18 @@ def test_substitute_cpr_needs_a_person_without_cpr(adult):
 
 def test_consent_is_not_retroactive(agency, minor):
     guardian = services.register_guardian(agency, cpr="150575-1007", name="Søren Ærø")
-    services.record_consent(
-        minor,
-        guardian,
-        effective_on=dt.date(2025, 3, 1),
-        journal_reference="ESDH-2025-17",
-        actor="test",
-    )
+    with clock.at(dt.date(2025, 3, 1)):
+        services.record_consent(minor, guardian, journal_reference="ESDH-2025-17", actor="test")
     assert guardian_on(minor, dt.date(2025, 2, 28)) is None
     assert guardian_on(minor, dt.date(2025, 3, 1)) == guardian
-    services.record_consent(
-        minor,
-        guardian,
-        effective_on=dt.date(2025, 9, 1),
-        journal_reference="ESDH-2025-99",
-        actor="test",
-        kind=ConsentKind.WITHDRAWN,
-    )
+    with clock.at(dt.date(2025, 9, 1)):
+        services.record_consent(
+            minor,
+            guardian,
+            journal_reference="ESDH-2025-99",
+            actor="test",
+            kind=ConsentKind.WITHDRAWN,
+        )
     assert guardian_on(minor, dt.date(2025, 8, 31)) == guardian
     assert guardian_on(minor, dt.date(2025, 9, 1)) is None
 
@@ -102,9 +98,7 @@ def test_consent_is_not_retroactive(agency, minor):
 def test_consent_rules(agency, adult, minor):
     guardian = services.register_guardian(agency, cpr="0101902005", name="Værge")
     with pytest.raises(DomainError) as caught:
-        services.record_consent(
-            adult, guardian, effective_on=dt.date(2025, 1, 1), journal_reference="x", actor="test"
-        )
+        services.record_consent(adult, guardian, journal_reference="x", actor="test")
     assert caught.value.code == "consent_adult"
     with pytest.raises(DomainError) as caught:
         services.record_consent(
@@ -122,3 +116,45 @@ def test_a_guardian_must_be_an_adult(agency):
         services.register_guardian(agency, cpr="0101154000", name="Barn")  # born 2015
     assert caught.value.code == "guardian_minor"
     assert services.register_guardian(agency, cpr="0101009009", name="Voksen").cpr == "0101009009"
+
+
+def test_a_new_patron_without_cpr_gets_a_substitute_cpr_when_created(agency):
+    """Seed 003 ("Hvordan opretter vi lånere?"): "Nye lånere vil FBS generere et
+    erstatningsCPR-nr. for, når de oprettes (ud fra lånerens fødselsdato)" -- once the
+    municipality has switched substitute CPR on; before that, none is made."""
+    born = dt.date(2012, 4, 3)
+    before = services.register_patron(
+        agency, patron_number="S-1", kind="person", name="Uden CPR", birth_date=born
+    )
+    assert before.cpr == ""
+    agency.substitute_cpr_enabled = True
+    agency.save()
+    created = services.register_patron(
+        agency, patron_number="S-2", kind="person", name="Også uden CPR", birth_date=born
+    )
+    parsed = parse_cpr(created.cpr)
+    assert parsed.is_substitute
+    assert parsed.birth_date == born
+    with_cpr = services.register_patron(
+        agency, patron_number="S-3", kind="person", name="Med CPR", cpr="0101901234"
+    )
+    assert with_cpr.cpr == "0101901234"
+
+
+def test_a_consent_is_journalled_and_never_backdated(agency, minor):
+    """Seed 000: "Samtykke skal journaliseres og gemmes" and "Samtykket er ikke med
+    tilbagevirkende kraft": without its journal reference a consent is refused, and it takes
+    effect no earlier than the day it is recorded."""
+    guardian = services.register_guardian(agency, cpr="150575-1007", name="Søren Ærø")
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(minor, guardian, journal_reference=" ", actor="test")
+    assert caught.value.code == "consent_no_reference"
+    yesterday = clock.today() - dt.timedelta(days=1)
+    with pytest.raises(DomainError) as caught:
+        services.record_consent(
+            minor, guardian, effective_on=yesterday, journal_reference="J-1", actor="test"
+        )
+    assert caught.value.code == "consent_backdated"
+    consent = services.record_consent(minor, guardian, journal_reference="J-1", actor="test")
+    assert consent.effective_on == clock.today()
+    assert guardian_on(minor, yesterday) is None

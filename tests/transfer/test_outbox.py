@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bibdebitor.common import clock
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Claim, ClaimEvent, Patron
@@ -139,7 +140,8 @@ def test_a_minors_claim_under_consent_is_on_the_guardians_account(ready):
     switch_on(ready)
     child = register_patron(ready, patron_number="B1", kind="person", name="Ida", cpr="0106154234")
     guardian = register_guardian(ready, cpr="150575-1007", name="Søren Ærø")
-    record_consent(child, guardian, effective_on=CUTOFF, journal_reference="J-1", actor="test")
+    with clock.at(CUTOFF):
+        record_consent(child, guardian, journal_reference="J-1", actor="test")
     claim_for(child, 5)
     message = OutboxMessage.objects.get()
     assert message.account.liable == Liable.GUARDIAN

@@ -140,6 +140,16 @@ def check_guardian_cpr(cpr: str, *, on: dt.date, adult_age: int) -> str:
     return parsed.number
 
 
+def check_journal_reference(reference: str) -> None:
+    """Seed 000: "Samtykke skal journaliseres og gemmes": no consent without its journal
+    reference (the case in the municipality's records system)."""
+    if not reference.strip():
+        raise DomainError(
+            "consent_no_reference",
+            gettext_noop("A consent must be journalled: give its journal reference."),
+        )
+
+
 def check_consent(
     *,
     patron_kind: str,
@@ -147,8 +157,12 @@ def check_consent(
     effective_on: dt.date,
     today: dt.date,
     adult_age: int,
+    history: bool = False,
 ) -> None:
-    """Consent is for a minor person, with a known birth date, and never dated ahead."""
+    """Consent is for a minor person, with a known birth date, and takes effect the day it is
+    recorded: seed 000, "Samtykket er ikke med tilbagevirkende kraft". Only consents recorded
+    earlier in the library system and imported with their date (``history``) lie in the
+    past."""
     if patron_kind != Kind.PERSON:
         raise DomainError("consent_not_person", gettext_noop("Only a person can have a guardian."))
     if birth_date is None:
@@ -159,6 +173,14 @@ def check_consent(
     if effective_on > today:
         raise DomainError(
             "consent_future", gettext_noop("A consent cannot be dated in the future.")
+        )
+    if effective_on < today and not history:
+        raise DomainError(
+            "consent_backdated",
+            gettext_noop(
+                "A consent takes effect from the day it is recorded at the earliest: "
+                "it is not retroactive."
+            ),
         )
     if age_on(birth_date, effective_on) >= adult_age:
         raise DomainError(

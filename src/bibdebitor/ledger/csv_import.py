@@ -28,6 +28,7 @@ from bibdebitor.domain.patrons import (
     PatronInput,
     check_consent,
     check_guardian_cpr,
+    check_journal_reference,
     check_patron,
 )
 from bibdebitor.ledger.models import (
@@ -315,8 +316,12 @@ def _check_guardian_columns(
             effective_on=consent_date,
             today=today,
             adult_age=agency.adult_age,
+            history=True,  # recorded in the library system on that day
         ),
         row["consent_date"],
+    )
+    _field(
+        rows, line, "consent_reference", check_journal_reference, row.get("consent_reference", "")
     )
     result.guardian_cpr = guardian_cpr or ""
     result.guardian_name = row["guardian_name"]

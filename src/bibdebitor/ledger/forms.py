@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.common import clock
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.domain.money import parse_claim_amount
 from bibdebitor.domain.patrons import PatronInput, check_consent, check_patron
@@ -102,7 +103,7 @@ class ConsentForm(forms.ModelForm):
                     patron_kind=patron.kind,
                     birth_date=patron.birth_date,
                     effective_on=effective_on,
-                    today=timezone.localdate(),
+                    today=clock.today(),
                     adult_age=patron.agency.adult_age,
                 )
             except DomainError as error:

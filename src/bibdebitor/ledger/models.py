@@ -193,7 +193,7 @@ class GuardianConsent(AppendOnlyModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ConsentKind.choices)
     effective_on = models.DateField(_("effective from"))
-    journal_reference = models.CharField(_("journal reference"), max_length=100, blank=True)
+    journal_reference = models.CharField(_("journal reference"), max_length=100)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.CharField(_("recorded by"), max_length=150)
 

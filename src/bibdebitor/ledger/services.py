@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from bibdebitor.common import clock
 from bibdebitor.domain.claims import ClaimKind, ClaimState, Event, apply, fold
 from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.domain.errors import DomainError, gettext_noop
@@ -24,6 +25,7 @@ from bibdebitor.domain.patrons import (
     PatronInput,
     check_consent,
     check_guardian_cpr,
+    check_journal_reference,
     check_patron,
 )
 from bibdebitor.ledger.models import (
@@ -64,7 +66,7 @@ class Material:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def register_patron(
@@ -100,7 +102,15 @@ def register_patron(
         city=city,
     )
     log.info("patron %s registered in agency %s", patron.pk, agency.agency_id)
+    # Seed 003: "Nye lånere vil FBS generere et erstatningsCPR-nr. for, når de oprettes (ud fra
+    # lånerens fødselsdato)" -- where the municipality has switched substitute CPR on.
+    if agency.substitute_cpr_enabled and _needs_substitute(patron):
+        assign_substitute_cpr(patron, None)
     return patron
+
+
+def _needs_substitute(patron: Patron) -> bool:
+    return patron.kind == PatronKind.PERSON and not patron.cpr and patron.birth_date is not None
 
 
 def set_pin(holder: Patron | Guardian, pin: str) -> None:
@@ -235,13 +245,15 @@ def record_consent(
     patron: Patron,
     guardian: Guardian,
     *,
-    effective_on: dt.date,
     journal_reference: str,
     actor: str,
+    effective_on: dt.date | None = None,
     kind: str = ConsentKind.GIVEN,
 ) -> GuardianConsent:
-    """Journal a guardian's consent (or its withdrawal). Claims created before
-    ``effective_on`` keep their original liability: consent is not retroactive."""
+    """Journal a guardian's consent (or its withdrawal), in effect from today (or a later
+    ``effective_on``, which the rules refuse today). Claims created before it keep their
+    original liability: consent is not retroactive."""
+    effective_on = effective_on or _today()
     if guardian.agency_id != patron.agency_id:
         raise DomainError("wrong_agency", gettext_noop("The guardian belongs to another agency."))
     check_consent(
@@ -251,6 +263,7 @@ def record_consent(
         today=_today(),
         adult_age=patron.agency.adult_age,
     )
+    check_journal_reference(journal_reference)
     return GuardianConsent.objects.create(
         patron=patron,
         guardian=guardian,
