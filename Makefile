@@ -52,12 +52,12 @@ BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests_broker
 
 # Each process's production settings (behind TLS) pass Django's deployment checks.
 DEPLOY_CHECK := env -u BIBDEBITOR_DEBUG BIBDEBITOR_TLS=1 BIBDEBITOR_DATA_DIR=var/deploy-check
-deploy-check: $(STAMP)
+deploy-check: $(STAMP) node_modules/.package-lock.json
 	$(DEPLOY_CHECK) $(BIN)/bibdebitor check --deploy --fail-level WARNING
 	$(DEPLOY_CHECK) $(BIN)/bibdebitor-debtor check --deploy --fail-level WARNING
 	$(DEPLOY_CHECK) $(BIN)/bibdebitor-broker check --deploy --fail-level WARNING
 
-test: lint deploy-check static
+test: lint static deploy-check
 	scripts/ensure-chromium >/dev/null
 	$(BIN)/pytest
 	$(DEBTOR_TESTS)
