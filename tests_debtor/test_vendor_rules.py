@@ -21,8 +21,8 @@ NO_MODULUS11 = "0101651234"
     [
         ("kmd_opus", "", ""),
         ("eg_os", "", ""),
-        ("prisme_2015", "ERSTATNINGSCPR_AFVIST", "MODULUS11_AFVIST"),
-        ("prisme_2009", "ERSTATNINGSCPR_AFVIST", "MODULUS11_AFVIST"),
+        ("prisme_2015", "ERSTATNINGSCPR_AFVIST", ""),
+        ("prisme_2009", "ERSTATNINGSCPR_AFVIST", ""),
     ],
 )
 def test_what_each_vendor_accepts(db, vendor, substitute, no_modulus11):
@@ -32,6 +32,12 @@ def test_what_each_vendor_accepts(db, vendor, substitute, no_modulus11):
     assert first.code == substitute
     assert second.code == no_modulus11
     assert all(line.text for line in (first, second) if line.outcome is Outcome.REJECTED)
+
+
+def test_modulus_11_is_refused_only_where_the_municipality_set_it_up():
+    """No source says a vendor refuses CPR numbers without modulus 11 (valid since 2007)."""
+    debtor = make_instance("prisme_2015", requires_modulus11=True)
+    assert debtor.register(cpr=NO_MODULUS11, patron="2").lines[0].code == "MODULUS11_AFVIST"
 
 
 def test_prisme_2015_manual_queue_takes_substitute_cpr_but_sends_no_invoice(db):

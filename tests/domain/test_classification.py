@@ -147,7 +147,7 @@ SUBSTITUTE = BORROWERS[BorrowerKind.ADULT_SUBSTITUTE]
         (
             Borrower("person", cpr="0101650000", birth_date=dt.date(1965, 1, 1)),
             facts(),
-            Policy(dt.date(2026, 6, 15), True, vendor="prisme_2015"),
+            Policy(dt.date(2026, 6, 15), True, vendor="prisme_2015", modulus11_required=True),
             {Blocker.VENDOR_REJECTS_NO_MODULUS11},
         ),
         (Borrower("company"), facts(), POLICY, {Blocker.COMPANY_WITHOUT_CVR}),
@@ -194,3 +194,18 @@ def test_guardianships_from_a_consent_journal():
         borrower.guardian_on(dt.date(*d))
         for d in [(2023, 12, 31), (2024, 6, 1), (2025, 3, 1), (2025, 6, 1), (2026, 1, 1)]
     ] == [None, "A", None, "B", "C"]
+
+
+def test_prisme_takes_substitute_cpr_claims_with_a_manual_process_and_no_modulus_11_rule():
+    """Seed 003 ("Opsæt regler i debitor"): for Fujitsu Prisme, substitute-CPR claims "fejle,
+    medmindre der samtidigt indføres en manuel proces"; no source makes Prisme refuse CPR
+    numbers without modulus 11 (valid since 2007)."""
+    for vendor in ("prisme_2015", "prisme_2009"):
+        without = Policy(dt.date(2026, 6, 15), True, vendor=vendor)
+        manual = Policy(dt.date(2026, 6, 15), True, vendor=vendor, substitute_manual_process=True)
+        assert classify(SUBSTITUTE, facts(), without).blockers == (
+            Blocker.VENDOR_REJECTS_SUBSTITUTE,
+        )
+        assert classify(SUBSTITUTE, facts(), manual).transferable
+        valid = Borrower("person", cpr="0101650000", birth_date=dt.date(1965, 1, 1))
+        assert classify(valid, facts(), without).transferable

@@ -11,6 +11,12 @@ TODAY = dt.date(2026, 11, 22)
 KMD = Policy(None, substitute_cpr_enabled=True, vendor="kmd_opus")
 KMD_NO_SUBSTITUTE = Policy(None, substitute_cpr_enabled=False, vendor="kmd_opus")
 PRISME = Policy(None, substitute_cpr_enabled=True, vendor="prisme_2015")
+PRISME_MANUAL = Policy(
+    None, substitute_cpr_enabled=True, vendor="prisme_2015", substitute_manual_process=True
+)
+MODULUS11_ON = Policy(
+    None, substitute_cpr_enabled=True, vendor="prisme_2015", modulus11_required=True
+)
 ADULT = dt.date(1980, 5, 1)
 CHILD = dt.date(2015, 2, 1)
 
@@ -28,8 +34,10 @@ def person(**fields) -> PatronRecord:
         (person(), KMD, [Finding.PERSON_WITHOUT_CPR]),  # no birth date: no substitute
         (person(birth_date=ADULT), PRISME, [Finding.PERSON_WITHOUT_CPR]),  # Prisme refuses them
         (person(cpr="6505751007", birth_date=ADULT), PRISME, [Finding.PERSON_WITHOUT_CPR]),
-        (person(cpr="0101901234", birth_date=ADULT), PRISME, [Finding.CPR_FAILS_MODULUS11]),
-        (person(cpr="0101901234", birth_date=ADULT), KMD, []),  # KMD does not require it
+        (person(birth_date=ADULT), PRISME_MANUAL, [Finding.SUBSTITUTE_WILL_BE_MADE]),
+        (person(cpr="0101901234", birth_date=ADULT), PRISME, []),  # valid without modulus 11
+        (person(cpr="0101901234", birth_date=ADULT), MODULUS11_ON, [Finding.CPR_FAILS_MODULUS11]),
+        (person(cpr="0101901234", birth_date=ADULT), KMD, []),
         (person(cpr="0102154002", birth_date=CHILD), KMD, [Finding.MINOR_WITHOUT_GUARDIAN]),
         (
             person(name="Lyngby Skole, 3.b", cpr="1505751007", birth_date=ADULT),
@@ -84,3 +92,15 @@ def test_every_finding_has_a_severity_title_and_advice():
         assert finding.title
         assert finding.advice
     assert Finding.PERSON_WITHOUT_CPR.severity is Severity.BLOCKING
+
+
+def test_a_cpr_number_without_modulus_11_is_never_called_wrong():
+    """Seed 003 names no modulus 11 rule; CPR numbers without it are valid since 2007. The
+    finding exists only where the municipality turned the check on, is information, and
+    tells staff not to change the number."""
+    from bibdebitor.domain.cleansing import SEVERITY, TEXTS
+
+    assert SEVERITY[Finding.CPR_FAILS_MODULUS11] is Severity.INFO
+    _title, advice = TEXTS[Finding.CPR_FAILS_MODULUS11]
+    assert "do not change the number" in advice
+    assert "correct" not in advice

@@ -16,6 +16,8 @@ SETTINGS = [
     "debtor_instance_uuid",
     "cutoff_date",
     "substitute_cpr_enabled",
+    "substitute_manual_process",
+    "modulus11_required",
     "block_threshold_ore",
     "block_lift_days",
     "creditor_number",

@@ -55,6 +55,11 @@ class Instance(models.Model):
         default=False,
         help_text=_("Fujitsu Prisme 2015: accept substitute CPR numbers into a manual queue."),
     )
+    requires_modulus11 = models.BooleanField(
+        _("refuses CPR numbers without modulus 11"),
+        default=False,
+        help_text=_("Off unless this municipality's system is set up so."),
+    )
 
     class Meta:
         verbose_name = _("debtor system instance")

@@ -335,7 +335,7 @@ class _Registry:
             if self.instance.uses_manual_queue:
                 return True
             raise Refused("ERSTATNINGSCPR_AFVIST")
-        if self.rules.requires_modulus11 and not passes_modulus11(party.cpr):
+        if self.instance.requires_modulus11 and not passes_modulus11(party.cpr):
             raise Refused("MODULUS11_AFVIST")
         return False
 

@@ -75,27 +75,29 @@ class Cleansing(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class VendorRules:
-    """A debtor vendor's profile (seeds 001/002): what it accepts and whether citizens can
-    pay in its own portal."""
+    """A debtor vendor's profile (seeds 001/002/003): what it accepts and whether citizens can
+    pay in its own portal. Seed 003 ("Opsæt regler i debitor"): substitute CPR "understøttes
+    … kun fuldt af KMD Opus og ØS-indsigt"; for Fujitsu Prisme such claims "fejle, medmindre
+    der samtidigt indføres en manuel proces" (a municipality's set-up, ``Policy``).
+
+    No vendor is assumed to require modulus 11: CPR numbers without it are valid since 2007
+    and no source says a debtor system refuses them; a municipality whose system does turns
+    it on (``Policy.modulus11_required``)."""
 
     accepts_substitute_cpr: bool
-    requires_modulus11: bool
     has_portal: bool = False
     manual_queue_available: bool = False  # substitute CPR into a queue staff handle by hand
 
 
 VENDOR_RULES = {
-    "kmd_opus": VendorRules(accepts_substitute_cpr=True, requires_modulus11=False, has_portal=True),
+    "kmd_opus": VendorRules(accepts_substitute_cpr=True, has_portal=True),
     "prisme_2015": VendorRules(
-        accepts_substitute_cpr=False,
-        requires_modulus11=True,
-        has_portal=True,
-        manual_queue_available=True,
+        accepts_substitute_cpr=False, has_portal=True, manual_queue_available=True
     ),
-    "prisme_2009": VendorRules(accepts_substitute_cpr=False, requires_modulus11=True),
-    "eg_os": VendorRules(accepts_substitute_cpr=True, requires_modulus11=False),
+    "prisme_2009": VendorRules(accepts_substitute_cpr=False),
+    "eg_os": VendorRules(accepts_substitute_cpr=True),
 }
-LENIENT = VendorRules(accepts_substitute_cpr=True, requires_modulus11=False)
+LENIENT = VendorRules(accepts_substitute_cpr=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,17 @@ class Policy:
     substitute_cpr_enabled: bool
     vendor: str = ""
     adult_age: int = 18
+    # A manual process for substitute CPR agreed with a vendor that does not take them
+    # automatically (Fujitsu Prisme), and a debtor system set up to refuse CPR numbers
+    # without modulus 11: both the municipality's own choice, off unless it says so.
+    substitute_manual_process: bool = False
+    modulus11_required: bool = False
+
+    @property
+    def substitute_cpr_accepted(self) -> bool:
+        """Whether a claim on a substitute CPR can be handed over at all."""
+        accepted = self.vendor_rules.accepts_substitute_cpr or self.substitute_manual_process
+        return self.substitute_cpr_enabled and accepted
 
     @property
     def vendor_rules(self) -> VendorRules:
@@ -240,14 +253,13 @@ def _identifier_blockers(
             blockers.append(Blocker.NO_IDENTIFIER)
             cleansing.append(Cleansing.GIVE_CPR)
     numbers = [n for n in (borrower.cpr, guardian_cpr) if n]
-    rules = policy.vendor_rules
     if makes_substitute or any(is_substitute_cpr(n) for n in numbers):
         if not policy.substitute_cpr_enabled:
             blockers.append(Blocker.SUBSTITUTE_CPR_OFF)
-        elif not rules.accepts_substitute_cpr:
+        elif not policy.substitute_cpr_accepted:
             blockers.append(Blocker.VENDOR_REJECTS_SUBSTITUTE)
     real = [n for n in numbers if not is_substitute_cpr(n)]
-    if rules.requires_modulus11 and not all(passes_modulus11(n) for n in real):
+    if policy.modulus11_required and not all(passes_modulus11(n) for n in real):
         blockers.append(Blocker.VENDOR_REJECTS_NO_MODULUS11)
     return blockers, cleansing
 

@@ -52,7 +52,7 @@ class Finding(StrEnum):
 SEVERITY = {
     Finding.PERSON_WITHOUT_CPR: Severity.BLOCKING,
     Finding.SUBSTITUTE_WILL_BE_MADE: Severity.INFO,
-    Finding.CPR_FAILS_MODULUS11: Severity.BLOCKING,
+    Finding.CPR_FAILS_MODULUS11: Severity.INFO,
     Finding.MINOR_WITHOUT_GUARDIAN: Severity.WARNING,
     Finding.CONSENT_WITHOUT_JOURNAL_REFERENCE: Severity.WARNING,
     Finding.COMPANY_WITHOUT_CVR: Severity.BLOCKING,
@@ -73,8 +73,15 @@ TEXTS = {
         gettext_noop("Nothing to fix; add the CPR number if the person has one."),
     ),
     Finding.CPR_FAILS_MODULUS11: (
-        gettext_noop("CPR number fails the modulus 11 check, which Fujitsu Prisme requires"),
-        gettext_noop("Check the CPR number against the patron's documents and correct it."),
+        gettext_noop(
+            "CPR number without modulus 11, which the municipality's debtor system is set up "
+            "to refuse"
+        ),
+        gettext_noop(
+            "CPR numbers without modulus 11 have been issued since 2007 and are valid: do not "
+            "change the number. Ask the debtor system's supplier to accept it, or switch the "
+            "check off in the set-up."
+        ),
     ),
     Finding.MINOR_WITHOUT_GUARDIAN: (
         gettext_noop("Under the age limit without a guardian"),
@@ -155,18 +162,14 @@ def findings(record: PatronRecord, policy: Policy, today: dt.date) -> list[Findi
 def _person_findings(record: PatronRecord, policy: Policy, today: dt.date) -> list[Finding]:
     found: list[Finding] = []
     if not record.cpr:
-        makes_substitute = (
-            policy.substitute_cpr_enabled
-            and policy.vendor_rules.accepts_substitute_cpr
-            and record.birth_date is not None
-        )
+        makes_substitute = policy.substitute_cpr_accepted and record.birth_date is not None
         found.append(
             Finding.SUBSTITUTE_WILL_BE_MADE if makes_substitute else Finding.PERSON_WITHOUT_CPR
         )
     elif is_substitute_cpr(record.cpr):
-        if not (policy.substitute_cpr_enabled and policy.vendor_rules.accepts_substitute_cpr):
+        if not policy.substitute_cpr_accepted:
             found.append(Finding.PERSON_WITHOUT_CPR)
-    elif policy.vendor_rules.requires_modulus11 and not passes_modulus11(record.cpr):
+    elif policy.modulus11_required and not passes_modulus11(record.cpr):
         found.append(Finding.CPR_FAILS_MODULUS11)
     minor = record.birth_date is not None and age_on(record.birth_date, today) < policy.adult_age
     if minor and not record.guardian_today(today):

@@ -52,6 +52,21 @@ class Agency(models.Model):
     cutoff_date = models.DateField(_("cut-off date"), null=True, blank=True)
     integration_active = models.BooleanField(_("integration active"), default=False)
     substitute_cpr_enabled = models.BooleanField(_("substitute CPR switched on"), default=False)
+    substitute_manual_process = models.BooleanField(
+        _("manual process for substitute CPR agreed"),
+        default=False,
+        help_text=_(
+            "Fujitsu Prisme takes substitute CPR numbers only with a manual process agreed with "
+            "Fujitsu: with it, such claims are handed over."
+        ),
+    )
+    modulus11_required = models.BooleanField(
+        _("debtor system refuses CPR numbers without modulus 11"),
+        default=False,
+        help_text=_(
+            "Only if the debtor system is set up so: CPR numbers without modulus 11 are valid."
+        ),
+    )
     block_threshold_ore = models.PositiveIntegerField(
         _("block threshold (øre)"), default=DEFAULT_BLOCK_THRESHOLD_ORE
     )

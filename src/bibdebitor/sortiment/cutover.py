@@ -100,6 +100,8 @@ def policy_for(agency: Agency, cutoff: dt.date | None) -> Policy:
         substitute_cpr_enabled=agency.substitute_cpr_enabled,
         vendor=agency.debtor_vendor,
         adult_age=agency.adult_age,
+        substitute_manual_process=agency.substitute_manual_process,
+        modulus11_required=agency.modulus11_required,
     )
 
 

@@ -11,7 +11,9 @@ CLASS_TITLES = {item.user_key: item.title for item in CLASSES}
 BLOCKERS = {
     Blocker.NO_IDENTIFIER: _("No CPR number, and no substitute CPR can be made"),
     Blocker.SUBSTITUTE_CPR_OFF: _("Substitute CPR, but substitute CPR is switched off"),
-    Blocker.VENDOR_REJECTS_SUBSTITUTE: _("The debtor system rejects substitute CPR numbers"),
+    Blocker.VENDOR_REJECTS_SUBSTITUTE: _(
+        "The debtor system takes substitute CPR numbers only with a manual process (set-up)"
+    ),
     Blocker.VENDOR_REJECTS_NO_MODULUS11: _(
         "The debtor system rejects CPR numbers without modulus 11"
     ),

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--coverage-mode", choices=CoverageMode.values, default="nightly")
         parser.add_argument("--creditor", default="87654321", help="FI creditor number")
         parser.add_argument("--manual-queue", action="store_true", help="Prisme 2015 only")
+        parser.add_argument(
+            "--requires-modulus11", action="store_true", help="refuse CPR without modulus 11"
+        )
         parser.add_argument("--map-sortiment", action="store_true")
         parser.add_argument(
             "--leave-unmapped", action="append", default=[], help="a class key to leave out"
@@ -48,6 +51,7 @@ class Command(BaseCommand):
                 "coverage_mode": o["coverage_mode"],
                 "creditor_number": o["creditor"],
                 "manual_queue": o["manual_queue"],
+                "requires_modulus11": o["requires_modulus11"],
             },
         )
         try:
