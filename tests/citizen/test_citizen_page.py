@@ -115,3 +115,16 @@ def test_a_handed_over_fee_cannot_be_paid_here(citizen, agency):
     )
     assert response.status_code == 200  # not a valid choice: the form says so
     assert claim_state(claims["new"]).open == 20_000
+
+
+def test_the_72_hour_delay_is_told_where_the_debtor_system_reports_in_batches(citizen, agency):
+    """Seed 000 ("Vejledning på betalingssiden", "Forsinket opdatering"): "kan der gå op til 72
+    timer før listen over gebyrer eller erstatninger … er opdateret" -- told beside the time of
+    the last report whenever the municipality's debtor system reports in batches."""
+    _client, page = signed_in(agency)
+    assert "op til 72 timer" in page
+    assert "Der er endnu ikke kommet nogen melding" in page
+    agency.coverage_in_batches = False
+    agency.save()
+    _client, page = signed_in(agency)
+    assert "op til 72 timer" not in page

@@ -18,6 +18,7 @@ SETTINGS = [
     "substitute_cpr_enabled",
     "substitute_manual_process",
     "modulus11_required",
+    "coverage_in_batches",
     "block_threshold_ore",
     "block_lift_days",
     "creditor_number",

@@ -60,6 +60,14 @@ class Agency(models.Model):
             "Fujitsu: with it, such claims are handed over."
         ),
     )
+    coverage_in_batches = models.BooleanField(
+        _("the debtor system reports payments in a nightly batch"),
+        default=True,
+        help_text=_(
+            "As KMD Opus, Prisme and ØS Indsigt do: the citizen page then says that a payment "
+            "can take up to 72 hours to show."
+        ),
+    )
     modulus11_required = models.BooleanField(
         _("debtor system refuses CPR numbers without modulus 11"),
         default=False,

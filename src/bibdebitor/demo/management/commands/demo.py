@@ -52,6 +52,11 @@ SIZES = {
 }
 
 
+# Made up, as the debtor system's default: a demo's code lines must not pay a real municipality
+# (Lyngby-Taarbæk's own, 86836084, was here before).
+DEMO_CREDITOR = "87654321"
+
+
 def demo_agency() -> Agency:
     m = MUNICIPALITY
     return Agency.objects.create(
@@ -65,7 +70,8 @@ def demo_agency() -> Agency:
         org_unit_uuid=uuid.UUID("5d7b6f3c-1d1c-4d1e-9a55-3b3f0c7c1a01"),
         sender_instance_uuid=m.sender,
         substitute_cpr_enabled=True,
-        creditor_number="86836084",
+        creditor_number=DEMO_CREDITOR,
+        coverage_in_batches=False,  # the demo's debtor system reports at once
     )
 
 
