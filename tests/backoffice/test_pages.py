@@ -298,3 +298,29 @@ def test_the_coverage_delay_puts_each_payment_in_its_bucket(agency, adult):
         "4–7 dage": 2,
         "mere end 7 dage": 2,
     }
+
+
+def test_the_ordering_tasks_give_the_values_to_fill_in_and_the_mapping_hint(login, agency):
+    """Seed 003 ("Bestil teknisk systemopsætning – KMD Opus"): "Fagsystemnavn: FBS Cicero",
+    "Fagsystemnavn UUID: 91aa26ad-…", "Fagsystem sortiment UUID: 846cf516-…", the two ØiR
+    operations, "Startdato er datoen for idriftsættelse"; Fujitsu's entity id and datatype;
+    seed 000: "husk at mappe på 'kravtyper' ikke 'PSRM kravtyper'"."""
+    agency.debtor_vendor = "kmd_opus"
+    agency.planned_go_live = dt.date(2027, 3, 1)
+    agency.save()
+    client = login("sysadmin")
+    page = client.get(f"/kommuner/{agency.agency_id}/").content.decode()
+    for value in (
+        "FBS Cicero",
+        "91aa26ad-cab7-4e83-8230-9bf35a076a55",
+        "846cf516-a2f4-4d41-afbc-0cd0c6dddd95",
+        "SF1590_B_01A Afsend DækningAfskrivningRegistrering",
+        "1. marts 2027",
+        "ikke til &quot;PSRM kravtyper&quot;",
+    ):
+        assert value in page
+    agency.debtor_vendor = "prisme_2015"
+    agency.save()
+    page = client.get(f"/kommuner/{agency.agency_id}/").content.decode()
+    assert "http://cicero-fbs.com/service/DaekningAfskrivningRegistreringAfsend/2" in page
+    assert "DækningAfskrivningRegistreringAfsend_v1" in page

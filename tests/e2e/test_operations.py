@@ -45,7 +45,9 @@ def test_probes_and_metrics_of_the_three_processes_through_a_hand_over(tmp_path,
             assert httpx.get(f"{process.base_url}/metrics").status_code == 401
             wrong = {"Authorization": f"Bearer {token[:-2]}xx"}
             assert httpx.get(f"{process.base_url}/metrics", headers=wrong).status_code == 401
-        # The coverage worker runs; the platform has no worker; the sender is not started yet.
+        # The coverage worker runs (its first beat once it has started); the platform has no
+        # worker; the sender is not started yet.
+        wait_until(lambda: readiness(landscape.debtor)[0] == 200, "the coverage worker's beat", 60)
         assert readiness(landscape.debtor) == (200, {"database": "ok", "worker:coverage": "ok"})
         assert readiness(landscape.broker) == (200, {"database": "ok"})
         assert readiness(landscape.library) == (

@@ -9,6 +9,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +28,7 @@ from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_o
 from bibdebitor.common.figures import counted
 from bibdebitor.domain.cleansing import Finding
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.domain.golive import TASKS_BY_KEY, sign_off_choices
+from bibdebitor.domain.golive import GO_LIVE_DATE, TASKS_BY_KEY, Task, sign_off_choices
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency, Patron
 
@@ -63,6 +64,13 @@ def new_agency(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/new_agency.html", {"form": form})
 
 
+def task_values(task: Task, agency: Agency) -> list[tuple[str, str]]:
+    """What the task tells the municipality to fill in, the start date from its plan."""
+    planned = agency.planned_go_live
+    start = date_format(planned) if planned else _("not planned yet: set the go-live date")
+    return [(label, start if value == GO_LIVE_DATE else value) for label, value in task.values]
+
+
 @staff_member_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
@@ -70,7 +78,12 @@ def agency_checklist(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
     statuses = checklist(agency)
     rows = [
-        (s, STATUS_LABELS[s.status], [(c.value, STATUS_LABELS[c]) for c in sign_off_choices(s)])
+        (
+            s,
+            STATUS_LABELS[s.status],
+            [(c.value, STATUS_LABELS[c]) for c in sign_off_choices(s)],
+            task_values(s.task, agency),
+        )
         for s in statuses
     ]
     context = {

@@ -3,6 +3,7 @@ Post exemptions) is edited here; journals, letters, payments and the coverage ou
 read-only: money is booked through the services (staff pages, bank files, portal)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.debtor.models import (
     Account,
@@ -45,13 +46,21 @@ class ClaimRuleAdmin(admin.ModelAdmin):
     list_display = [
         "user_key",
         "instance",
+        "regime",
         "invoice_threshold_ore",
         "payment_deadline_days",
         "reminder_fee_ore",
         "max_reminders",
         "hand_over",
     ]
-    list_filter = ["instance"]
+    list_filter = ["instance", "private_law"]
+
+    @admin.display(description=_("regime"))
+    def regime(self, rule: ClaimRule) -> str:
+        """Private-law is the default for every claim type; public-law is the municipality's."""
+        if rule.private_law:
+            return str(_("private-law (default)"))
+        return str(_("public-law (the municipality's choice)"))
 
 
 @admin.register(SortimentSubscription)

@@ -27,13 +27,9 @@ MAPPED_FACETS = (ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET)
 # Municipal practice (../shared/reference/prisme-and-standards.md B.4): late fees are
 # private-law claims with fees of 100 kr; replacement claims 250 kr as public-law claims,
 # as in Guldborgsund. Staff change them per claim type.
-DEFAULT_RULES = {
-    ClaimType.LATE_FEE: CollectionRule(),
-    ClaimType.REPLACEMENT_ACKNOWLEDGED: CollectionRule(private_law=False, reminder_fee_ore=25_000),
-    ClaimType.REPLACEMENT_UNACKNOWLEDGED: CollectionRule(
-        private_law=False, reminder_fee_ore=25_000
-    ),
-}
+# The sourced, conservative regime for every claim type (domain.collection.CollectionRule);
+# a municipality that treats replacement claims as public-law changes that rule itself.
+DEFAULT_RULES = {claim_type: CollectionRule() for claim_type in ClaimType}
 
 
 @transaction.atomic

@@ -23,7 +23,6 @@ PUBLIC_LAW_FEE_CAP_ORE = 25_000
 PRIVATE_LAW_MAX_REMINDERS = 3
 PRIVATE_LAW_MIN_INTERVAL_DAYS = 10
 HAND_OVER_MINIMUM_ORE = 10_000
-DEADLINE_DAYS = range(14, 31)
 
 
 K = TypeVar("K", bound=Hashable)
@@ -35,7 +34,12 @@ class RuleError(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class CollectionRule:
-    """What the debtor system does with claims of one claim type (defaults: municipal practice)."""
+    """What the debtor system does with claims of one claim type. The defaults are the
+    conservative, sourced regime for every claim type: private-law, reminder fees at most
+    100 kr, at most 3, at least 10 days apart (renteloven § 9 b; reference B.4). A public-law
+    regime (gebyrloven: up to 250 kr) is a municipality's own choice per claim type, as its
+    classification varies (B.4: "make it configurable"). The 30-day payment deadline and the
+    other amounts are assumptions (docs/assumptions.md), each changeable per claim type."""
 
     invoice_threshold_ore: int = 5_000  # claims wait until the account owes at least this
     invoice_delay_days: int = 0  # days after a claim arrives before it is invoiced
@@ -62,9 +66,9 @@ def rule_errors(rule: CollectionRule) -> list[RuleError]:
             errors.append(RuleError(code, message))
 
     check(
-        rule.payment_deadline_days in DEADLINE_DAYS,
+        rule.payment_deadline_days >= 1,
         "deadline",
-        gettext_noop("The payment deadline must be 14 to 30 days."),
+        gettext_noop("The payment deadline must be at least one day."),
     )
     check(
         rule.invoice_threshold_ore >= 0 and rule.invoice_delay_days >= 0,

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bibdebitor.domain import fbs
 from bibdebitor.domain.errors import gettext_noop
+
+GO_LIVE_DATE = "go-live date"  # a value the checklist fills in from the agency's plan
 
 
 class Check(StrEnum):
@@ -41,6 +44,9 @@ class Task:
     performer: str
     check: Check | None = None
     vendors: frozenset[str] = frozenset()  # empty: every vendor
+    # What the task tells the municipality to fill in, word for word (seed 003), and a hint.
+    values: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
 
     @property
     def manual(self) -> bool:
@@ -75,6 +81,13 @@ TASKS: tuple[Task, ...] = (
         DEBTOR_STAFF,
         Check.ROUTE,
         frozenset({"kmd_opus"}),
+        values=(
+            ("Fagsystemnavn", fbs.SYSTEM_NAME),
+            ("Fagsystemnavn UUID", str(fbs.SYSTEM_UUID)),
+            ("Fagsystem sortiment UUID", str(fbs.SORTIMENT_UUID)),
+            ("ØiR-operationer (kryds)", " og ".join(fbs.OPERATIONS)),
+            ("Startdato", GO_LIVE_DATE),
+        ),
     ),
     Task(
         "order_fujitsu",
@@ -83,6 +96,13 @@ TASKS: tuple[Task, ...] = (
         DEBTOR_STAFF,
         Check.ROUTE,
         frozenset({"prisme_2015", "prisme_2009"}),
+        values=(
+            ("Fagsystemnavn (tabel 10)", fbs.SYSTEM_NAME),
+            ("Fagsystemnavn UUID (tabel 10)", str(fbs.SYSTEM_UUID)),
+            ("Servicenavn (tabel 12)", fbs.FUJITSU_SERVICE_NAME),
+            ("Entity id (tabel 12)", fbs.FUJITSU_ENTITY_ID),
+            ("Datatype (InfRef, tabel 13)", fbs.FUJITSU_DATATYPE),
+        ),
     ),
     Task(
         "order_eg",
@@ -134,6 +154,8 @@ TASKS: tuple[Task, ...] = (
         gettext_noop("Every claim type and account type has a line in the mapping table."),
         gettext_noop("Debtor staff with system access"),
         Check.MAPPING,
+        # Seed 000 (Lyngby-Taarbæk): "husk at mappe på 'kravtyper' ikke 'PSRM kravtyper'".
+        hint=gettext_noop('Map to the "kravtyper", not to the "PSRM kravtyper".'),
     ),
     Task(
         "debtor_rules",

@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from bibdebitor.domain import fbs
 from bibdebitor.domain.classification import AccountType, ClaimType
 
-FBS_SORTIMENT_UUID = uuid.UUID("846cf516-a2f4-4d41-afbc-0cd0c6dddd95")
-FBS_SYSTEM_UUID = uuid.UUID("91aa26ad-cab7-4e83-8230-9bf35a076a55")
+FBS_SORTIMENT_UUID = fbs.SORTIMENT_UUID
 
 ACCOUNT_TYPE_FACET = "DEBITORKONTOTYPE"
 CLAIM_TYPE_FACET = "FORDRINGSKRAVTYPE"

@@ -42,7 +42,9 @@ MUNICIPALITY = Municipality(
     cvr="29189129",
     organisation=uuid.UUID("0a3f5e2c-7b1d-4c8e-9f60-2d4b8a1c9e01"),
     instance=uuid.UUID("7c2e9d41-3a5b-4f6c-8d1e-0b9a8c7d6e02"),
-    sender=uuid.UUID("91aa26ad-cab7-4e83-8230-9bf35a076a55"),
+    # The municipality's own FBS instance: not FBS Cicero's system UUID (domain/fbs.py), which
+    # names the IT system everywhere and goes on the vendor's order form.
+    sender=uuid.UUID("5b8e1f47-2c3a-4d9e-8f16-7a0c3e5d9b03"),
 )
 SIZES = {
     "tiny": MunicipalitySize(patrons=80, claims=250, years=2),
