@@ -125,3 +125,41 @@ def test_reminder_fees_are_debtor_claims_not_library_claims(debtor):
     assert [f.amount_ore for f in fees] == [10_000]
     balances = open_balances(debtor.instance.accounts.get().claims.all())
     assert sum(balances.values()) == 22_500
+
+
+def test_a_claim_made_at_17_without_a_guardian_is_never_collected_from_the_adult(debtor):
+    """Reference B.4: "Børn under 18 år kan ikke drages til ansvar"; what counts is the account
+    type the claim arrived on (U18 without guardian), not the person's age on the day of the
+    collection run: the 17-year-old's claim stays a minor's after the 18th birthday."""
+    nearly_18 = "0103084000"  # born 1 March 2008 (7th digit 4: 2000s): 18 a month from now
+    clock.set_now(dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC))
+    debtor.register(20_000, cpr=nearly_18, account_type=AccountType.MINOR_WITHOUT_GUARDIAN)
+    run(30 + 30 + 14 + 30 + 60)  # far past the 18th birthday
+    assert len(documents(DocumentKind.REMINDER)) == 3
+    assert documents(DocumentKind.HAND_OVER) == []
+
+
+def test_rules_exist_per_account_type_and_claim_type(debtor):
+    """Each of the 3 × 3 account type × claim type pairs has its own rule (seed 003, "Opsæt
+    regler i debitor"); a minor without a guardian is by default invoiced, never handed over."""
+    rules = ClaimRule.objects.filter(instance=debtor.instance)
+    assert rules.count() == 9
+    minors = rules.filter(account_type_key=AccountType.MINOR_WITHOUT_GUARDIAN)
+    assert {r.hand_over for r in minors} == {False}
+    assert {
+        r.hand_over for r in rules.exclude(account_type_key=AccountType.MINOR_WITHOUT_GUARDIAN)
+    } == {True}
+
+
+def test_a_minors_claims_may_lie_without_collection(debtor):
+    """Seed 003 ("Gennemfør mapning"): a municipality that does not want to collect minors'
+    claims lets them "ligge uden opkrævning": received, but no invoice and no reminder."""
+    ClaimRule.objects.filter(
+        instance=debtor.instance, account_type_key=AccountType.MINOR_WITHOUT_GUARDIAN
+    ).update(collect=False)
+    debtor.register(20_000, cpr=CHILD_CPR, account_type=AccountType.MINOR_WITHOUT_GUARDIAN)
+    debtor.register(20_000, patron="1002")
+    run(60)
+    (invoice,) = documents(DocumentKind.INVOICE)
+    assert invoice.account.reference.endswith(AccountType.STANDARD)
+    assert debtor.claim(1).account.reference.endswith(AccountType.MINOR_WITHOUT_GUARDIAN)

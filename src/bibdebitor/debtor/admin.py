@@ -44,8 +44,10 @@ class ClaimRuleAdmin(admin.ModelAdmin):
     """Saving runs the model's ``clean``, which refuses unlawful rules (domain.collection)."""
 
     list_display = [
+        "account_type_key",
         "user_key",
         "instance",
+        "collect",
         "regime",
         "invoice_threshold_ore",
         "payment_deadline_days",
@@ -53,7 +55,7 @@ class ClaimRuleAdmin(admin.ModelAdmin):
         "max_reminders",
         "hand_over",
     ]
-    list_filter = ["instance", "private_law"]
+    list_filter = ["instance", "account_type_key", "private_law"]
 
     @admin.display(description=_("regime"))
     def regime(self, rule: ClaimRule) -> str:

@@ -30,6 +30,7 @@ from bibdebitor.debtor.models import (
 )
 from bibdebitor.debtor.payments import set_off_credit
 from bibdebitor.debtor.selectors import Debtor, debtor_on, liable_party, open_balances
+from bibdebitor.domain.classification import AccountType
 from bibdebitor.domain.collection import (
     CollectionRule,
     InvoiceFacts,
@@ -38,6 +39,11 @@ from bibdebitor.domain.collection import (
     last_reminder_gives_notice,
     next_step,
 )
+from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CatalogueClass
+
+MINOR_WITHOUT_GUARDIAN = CatalogueClass(
+    ACCOUNT_TYPE_FACET, AccountType.MINOR_WITHOUT_GUARDIAN, ""
+).uuid
 
 
 @dataclass(slots=True)
@@ -56,9 +62,10 @@ class DayReport:
         )
 
 
-def rules_for(instance: Instance) -> dict[uuid.UUID, CollectionRule]:
+def rules_for(instance: Instance) -> dict[tuple[uuid.UUID, uuid.UUID], CollectionRule]:
+    """The instance's rules by (account type, claim type)."""
     rows = ClaimRule.objects.filter(instance=instance)
-    return {row.claim_type_uuid: row.as_rule() for row in rows}
+    return {(row.account_type_uuid, row.claim_type_uuid): row.as_rule() for row in rows}
 
 
 def run_day(instance: Instance, day: dt.date) -> DayReport:
@@ -85,9 +92,10 @@ class _DayRun:
         self.rules = rules_for(instance)
         self.debtors: dict[int, Debtor] = {}
 
-    def rule(self, claim_type: uuid.UUID) -> CollectionRule:
-        """The claim type's rule; until staff set one, municipal practice (the defaults)."""
-        return self.rules.get(claim_type) or CollectionRule()
+    def rule(self, account: Account, claim_type: uuid.UUID) -> CollectionRule:
+        """The rule for the account type the claims arrived on and their claim type; until
+        staff set one, the defaults."""
+        return self.rules.get((account.account_type_uuid, claim_type)) or CollectionRule()
 
     def debtor(self, account: Account) -> Debtor:
         if account.pk not in self.debtors:
@@ -117,7 +125,7 @@ class _DayRun:
                 groups[(claim.account_id, claim.claim_type_uuid)].append(claim)
         made = 0
         for (_, claim_type), claims in groups.items():
-            rule = self.rule(claim_type)
+            rule = self.rule(claims[0].account, claim_type)
             total = sum(balances[c.pk] for c in claims)
             oldest = min(c.received_on for c in claims)
             if not invoice_due(rule, total, oldest, day):
@@ -163,7 +171,7 @@ class _DayRun:
         balances = open_balances(DebtorClaim.objects.filter(invoice_line__invoice__in=invoices))
         reminders = handed_over = 0
         for invoice in invoices:
-            rule = self.rule(invoice.claim_type_uuid)
+            rule = self.rule(invoice.account, invoice.claim_type_uuid)
             open_ore = sum(balances.get(c.pk, 0) for c in claims[invoice.pk])
             if open_ore <= 0:
                 continue
@@ -187,7 +195,9 @@ class _DayRun:
             notice_on=notices[0] if notices else None,
             open_ore=open_ore,
             last_timely_payment_date=max(latest_srb, invoice.deadline),
-            liable_is_minor=party.is_minor,
+            # The account type the claim arrived on, not the age today: a claim made at 17
+            # without a guardian is never collected from the adult.
+            liable_is_minor=invoice.account.account_type_uuid == MINOR_WITHOUT_GUARDIAN,
             liable_has_substitute_cpr=party.has_substitute_cpr,
             handed_over=False,
         )

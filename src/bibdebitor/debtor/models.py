@@ -425,11 +425,20 @@ class InvoiceLine(AppendOnlyModel):
 
 
 class ClaimRule(models.Model):
-    """The collection rule for one claim type (a class of the sortiment) at one instance."""
+    """The collection rule for one account type × claim type (classes of the sortiment) at one
+    instance: what counts is the account type a claim arrived on, so a minor's claim stays a
+    minor's when the minor comes of age."""
 
     instance = models.ForeignKey(Instance, on_delete=models.PROTECT, related_name="rules")
+    account_type_uuid = models.UUIDField(_("account type"))
+    account_type_key = models.CharField(_("account type"), max_length=50)
     claim_type_uuid = models.UUIDField(_("claim type"))
-    user_key = models.CharField(_("user-facing key"), max_length=50)
+    user_key = models.CharField(_("claim type"), max_length=50)
+    collect = models.BooleanField(
+        _("collect"),
+        default=True,
+        help_text=_("Off: the claims are received and lie without invoice or reminder."),
+    )
     invoice_threshold_ore = models.PositiveIntegerField(_("invoice threshold (øre)"))
     invoice_delay_days = models.PositiveSmallIntegerField(_("days before invoicing"))
     payment_deadline_days = models.PositiveSmallIntegerField(_("payment deadline (days)"))
@@ -445,11 +454,13 @@ class ClaimRule(models.Model):
         verbose_name = _("collection rule")
         verbose_name_plural = _("collection rules")
         constraints = [
-            models.UniqueConstraint(fields=["instance", "claim_type_uuid"], name="rule_unique")
+            models.UniqueConstraint(
+                fields=["instance", "account_type_uuid", "claim_type_uuid"], name="rule_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return self.user_key
+        return f"{self.account_type_key} / {self.user_key}"
 
     def as_rule(self) -> CollectionRule:
         return CollectionRule(

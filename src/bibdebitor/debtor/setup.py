@@ -13,7 +13,7 @@ from bibdebitor.debtor.models import (
     SortimentSubscription,
     SubscribedClass,
 )
-from bibdebitor.domain.classification import ClaimType
+from bibdebitor.domain.classification import AccountType, ClaimType
 from bibdebitor.domain.collection import CollectionRule
 from bibdebitor.sortiment.catalogue import (
     ACCOUNT_TYPE_FACET,
@@ -24,12 +24,18 @@ from bibdebitor.sortiment.catalogue import (
 
 MAPPED_FACETS = (ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET)
 
-# Municipal practice (../shared/reference/prisme-and-standards.md B.4): late fees are
-# private-law claims with fees of 100 kr; replacement claims 250 kr as public-law claims,
-# as in Guldborgsund. Staff change them per claim type.
-# The sourced, conservative regime for every claim type (domain.collection.CollectionRule);
-# a municipality that treats replacement claims as public-law changes that rule itself.
-DEFAULT_RULES = {claim_type: CollectionRule() for claim_type in ClaimType}
+# A rule for each account type × claim type: the sourced, conservative regime everywhere
+# (domain.collection.CollectionRule); a municipality that treats replacement claims as
+# public-law changes those rules itself. A minor without a guardian is invoiced but never
+# handed over for collection: "Børn under 18 år kan ikke drages til ansvar" (reference B.4);
+# a municipality may also let such claims lie without any collection (seed 003).
+DEFAULT_RULES = {
+    (account_type, claim_type): CollectionRule(
+        hand_over=account_type is not AccountType.MINOR_WITHOUT_GUARDIAN
+    )
+    for account_type in AccountType
+    for claim_type in ClaimType
+}
 
 
 @transaction.atomic
@@ -79,22 +85,42 @@ def unmapped_classes(instance: Instance) -> list[SubscribedClass]:
 
 
 @transaction.atomic
+def _classes(facet: str) -> list:
+    return [c for c in CLASSES if c.facet == facet]
+
+
 def set_default_rules(instance: Instance) -> None:
-    by_key = {c.user_key: c for c in CLASSES if c.facet == CLAIM_TYPE_FACET}
-    for claim_type, rule in DEFAULT_RULES.items():
-        catalogue_class = by_key[claim_type]
-        values = {name: getattr(rule, name) for name in CollectionRule.field_names()}
-        ClaimRule.objects.update_or_create(
-            instance=instance,
-            claim_type_uuid=catalogue_class.uuid,
-            defaults={"user_key": catalogue_class.user_key, **values},
-        )
+    for account_type in _classes(ACCOUNT_TYPE_FACET):
+        for claim_type in _classes(CLAIM_TYPE_FACET):
+            rule = DEFAULT_RULES[
+                (AccountType(account_type.user_key), ClaimType(claim_type.user_key))
+            ]
+            values = {name: getattr(rule, name) for name in CollectionRule.field_names()}
+            ClaimRule.objects.update_or_create(
+                instance=instance,
+                account_type_uuid=account_type.uuid,
+                claim_type_uuid=claim_type.uuid,
+                defaults={
+                    "account_type_key": account_type.user_key,
+                    "user_key": claim_type.user_key,
+                    **values,
+                },
+            )
 
 
 def missing_rules(instance: Instance) -> list[str]:
-    """Claim types of the sortiment without a collection rule at this instance."""
-    ruled = set(ClaimRule.objects.filter(instance=instance).values_list("user_key", flat=True))
-    return [c.user_key for c in CLASSES if c.facet == CLAIM_TYPE_FACET and c.user_key not in ruled]
+    """Account type × claim type pairs of the sortiment without a collection rule here."""
+    ruled = set(
+        ClaimRule.objects.filter(instance=instance).values_list(
+            "account_type_uuid", "claim_type_uuid"
+        )
+    )
+    return [
+        f"{a.user_key} / {c.user_key}"
+        for a in _classes(ACCOUNT_TYPE_FACET)
+        for c in _classes(CLAIM_TYPE_FACET)
+        if (a.uuid, c.uuid) not in ruled
+    ]
 
 
 def setup_status(instance: Instance) -> dict[str, object]:

@@ -41,6 +41,9 @@ class CollectionRule:
     classification varies (B.4: "make it configurable"). The 30-day payment deadline and the
     other amounts are assumptions (docs/assumptions.md), each changeable per claim type."""
 
+    # False: the claims are received and lie without invoice, reminder or hand-over (seed
+    # 003: "kravene skal indlæses i debitorsystemet, og så her blot ligge uden opkrævning").
+    collect: bool = True
     invoice_threshold_ore: int = 5_000  # claims wait until the account owes at least this
     invoice_delay_days: int = 0  # days after a claim arrives before it is invoiced
     payment_deadline_days: int = 30
@@ -111,7 +114,8 @@ def fee_cap(private_law: bool) -> int:
 def invoice_due(rule: CollectionRule, waiting_ore: int, oldest_arrival: dt.date, today: dt.date):
     """Whether the claims waiting on an account are to be invoiced today."""
     return (
-        waiting_ore > 0
+        rule.collect
+        and waiting_ore > 0
         and waiting_ore >= rule.invoice_threshold_ore
         and today >= oldest_arrival + dt.timedelta(days=rule.invoice_delay_days)
     )
