@@ -23,6 +23,7 @@ from bibdebitor.protocol.messages import (
 )
 from bibdebitor.protocol.messages import (
     BusinessReceipt,
+    ChangeClaimState,
     ClassRef,
     CreateAccounts,
     Header,
@@ -30,6 +31,7 @@ from bibdebitor.protocol.messages import (
     Party,
     RegistrationRequest,
     Service,
+    StateAction,
     SubClaim,
     SystemRef,
 )
@@ -91,6 +93,22 @@ class Debtor:
             SystemRef(self.instance.organisation_uuid, self.instance.instance_uuid),
         )
         request = RegistrationRequest(header, (CreateAccounts((account,)),))
+        answer = receive_registration(self.instance, self.sender, request, b"<test/>")
+        return decode_receipt(answer, Service.REGISTRATION)
+
+    def change(self, claim_id: str, action: StateAction, **extra) -> BusinessReceipt:
+        """Send one RetFordringTilstand for a claim (cancel, write down, reopen)."""
+        claim = DebtorClaim.objects.select_related("account").get(claim_id=claim_id)
+        change = ChangeClaimState(
+            uuid.uuid4(), claim.account.reference, claim_id, action, clock.today(), **extra
+        )
+        header = Header(
+            uuid.uuid4(),
+            clock.now(),
+            SystemRef(self.instance.organisation_uuid, self.sender.it_system_uuid),
+            SystemRef(self.instance.organisation_uuid, self.instance.instance_uuid),
+        )
+        request = RegistrationRequest(header, (change,))
         answer = receive_registration(self.instance, self.sender, request, b"<test/>")
         return decode_receipt(answer, Service.REGISTRATION)
 

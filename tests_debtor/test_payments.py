@@ -21,7 +21,9 @@ from bibdebitor.debtor.payments import (
     write_off,
 )
 from bibdebitor.debtor.selectors import credit_of, open_balances
+from bibdebitor.debtor.statement import statement
 from bibdebitor.domain.payment_codes import code_line
+from bibdebitor.protocol.messages import Outcome, StateAction
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +165,29 @@ def test_immediate_coverage_may_leave_at_once(debtor):
     pay(1_000)
     (message,) = CoverageMessage.objects.all()
     assert before <= message.available_at <= clock.now()
+
+
+def test_cancelling_a_paid_claim_gives_the_money_back_as_credit_and_tells_the_library(debtor):
+    """Issue "the domain as the sources say" (item 6): a cancel after a partial payment must
+    not keep the money as covered with nothing owed back. What was paid moves to the
+    account's credit (visible to staff, set off against the next invoice), the claim owes
+    nothing and shows nothing paid, and the library is told by reversed coverage."""
+    debtor.register(12_500)
+    cycle.advance(0)
+    pay(5_000)
+    receipt = debtor.change("799900-1", StateAction.CANCEL)
+    assert receipt.lines[0].outcome is Outcome.ACCEPTED
+    claim = debtor.claim(1)
+    assert balance(claim) == 0
+    assert credit_of(claim.account) == 5_000
+    kinds = list(claim.entries.order_by("id").values_list("kind", "amount_ore", "delta_ore"))
+    assert kinds[-2:] == [("payment_to_credit", 5_000, 5_000), ("cancelled", 12_500, -12_500)]
+    assert coverage() == [
+        ("DÆKNING", "799900-1", 5_000),
+        ("DÆKNING_TILBAGEFØRT", "799900-1", 5_000),
+    ]
+    (line,), _cursor = statement(debtor.sender)
+    assert (line.open_ore, line.paid_ore, line.state) == (0, 0, "cancelled")
+    # Reopened, the claim owes its whole amount again; the credit pays the next invoice.
+    debtor.change("799900-1", StateAction.REOPEN)
+    assert balance(debtor.claim(1)) == 12_500

@@ -218,6 +218,9 @@ class EntryKind(models.TextChoices):
     PAID = "paid", _("paid")
     WRITTEN_OFF = "written_off", _("written off")
     HANDED_OVER = "handed_over", _("handed over for collection")
+    # What was paid on a claim the library cancels: taken off the claim, onto the account's
+    # credit (set off against the next invoice, or paid back), and reported as reversed.
+    PAYMENT_TO_CREDIT = "payment_to_credit", _("paid amount moved to credit")
 
 
 class PaymentChannel(models.TextChoices):

@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bibdebitor.debtor import clock
+from bibdebitor.debtor import clock, coverage
 from bibdebitor.debtor.models import (
     Account,
     ClaimEntry,
+    CreditEntry,
     DebtorClaim,
     EntryKind,
     InboundEvent,
@@ -38,6 +39,7 @@ from bibdebitor.protocol.messages import (
     BusinessReceipt,
     ChangeClaimState,
     ChangeLiableParty,
+    CoverageKind,
     CreateAccounts,
     EventReceipt,
     NewClaim,
@@ -293,6 +295,7 @@ class _Registry:
         if change.action is StateAction.CANCEL:
             if cancelled:
                 raise Refused("FORDRING_ANNULLERET")
+            open_ore += _paid_to_credit(claim, change.effective_on)
             entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.CANCELLED, open_ore, -open_ore
         elif change.action is StateAction.WRITE_DOWN:
             if cancelled:
@@ -385,6 +388,45 @@ def _liability(account: Account, party: Party, effective_on: dt.date) -> Liabili
         city=party.city,
         effective_on=effective_on,
     )
+
+
+def _paid_to_credit(claim: DebtorClaim, day: dt.date) -> int:
+    """A cancelled claim owes nothing, so what the citizen paid on it is theirs again: it goes
+    from the claim to the account's credit (set off against the next invoice or paid back),
+    and the library hears it as reversed coverage (docs/protocol.md, "Cancelling a paid
+    claim"). Returns the amount moved."""
+    paid = paid_on(claim)
+    if paid <= 0:
+        return 0
+    ClaimEntry.objects.create(
+        claim=claim,
+        kind=EntryKind.PAYMENT_TO_CREDIT,
+        amount_ore=paid,
+        delta_ore=paid,
+        effective_on=day,
+        note="Fordringen er annulleret: det indbetalte er flyttet til tilgodehavende",
+    )
+    CreditEntry.objects.create(account=claim.account, delta_ore=paid, effective_on=day)
+    coverage.enqueue(
+        claim.account,
+        CoverageKind.PAYMENT_REVERSED,
+        day,
+        claim=claim,
+        amount_ore=paid,
+        text="Fordringen er annulleret: det indbetalte står som tilgodehavende hos kommunen",
+    )
+    return paid
+
+
+def paid_on(claim: DebtorClaim) -> int:
+    """What has been paid on the claim and is still applied to it."""
+    paid = 0
+    for kind, amount in claim.entries.values_list("kind", "amount_ore"):
+        if kind == EntryKind.PAID:
+            paid += amount
+        elif kind == EntryKind.PAYMENT_TO_CREDIT:
+            paid -= amount
+    return paid
 
 
 def claim_balance(claim: DebtorClaim) -> tuple[int, int, bool]:

@@ -45,6 +45,9 @@ def statement(sender: SenderSystem, after: int = 0, limit: int = MAX_PAGE):
         .annotate(
             open_ore=Sum("entries__delta_ore"),
             paid_ore=Sum("entries__amount_ore", filter=Q(entries__kind=EntryKind.PAID)),
+            to_credit_ore=Sum(
+                "entries__amount_ore", filter=Q(entries__kind=EntryKind.PAYMENT_TO_CREDIT)
+            ),
             written_off_ore=Sum(
                 "entries__amount_ore", filter=Q(entries__kind=EntryKind.WRITTEN_OFF)
             ),
@@ -59,6 +62,7 @@ def statement(sender: SenderSystem, after: int = 0, limit: int = MAX_PAGE):
             "amount_ore",
             "open_ore",
             "paid_ore",
+            "to_credit_ore",
             "written_off_ore",
             "cancels",
             "reopens",
@@ -74,6 +78,7 @@ def statement(sender: SenderSystem, after: int = 0, limit: int = MAX_PAGE):
         amount,
         open_ore,
         paid,
+        to_credit,
         written_off,
         cancels,
         reopens,
@@ -86,7 +91,7 @@ def statement(sender: SenderSystem, after: int = 0, limit: int = MAX_PAGE):
                 reference,
                 amount,
                 open_ore or 0,
-                paid or 0,
+                (paid or 0) - (to_credit or 0),
                 written_off or 0,
                 _state(open_ore or 0, cancels > reopens, handed > 0),
             )
