@@ -84,3 +84,14 @@ def test_demo_secrets_can_be_passed_as_command_line_options():
     secrets = [new_secret() for _ in range(500)]
     assert all(len(s) == 14 and s.isascii() and s.isalnum() for s in secrets)
     assert len(set(secrets)) == 500
+
+
+def test_the_demo_pays_no_real_municipality_and_has_its_own_fbs_instance():
+    """Seed 003 gives FBS Cicero's system UUID for the vendor's order form: it names the IT
+    system, not a municipality's instance. A demo's code lines must not pay a real creditor
+    (Lyngby-Taarbæk's FI creditor number 86836084 was the demo's)."""
+    from bibdebitor.demo.management.commands.demo import DEMO_CREDITOR, MUNICIPALITY
+    from bibdebitor.domain import fbs
+
+    assert MUNICIPALITY.sender != fbs.SYSTEM_UUID
+    assert DEMO_CREDITOR != "86836084"
