@@ -316,7 +316,7 @@ def test_the_ordering_tasks_give_the_values_to_fill_in_and_the_mapping_hint(logi
         "846cf516-a2f4-4d41-afbc-0cd0c6dddd95",
         "SF1590_B_01A Afsend DækningAfskrivningRegistrering",
         "1. marts 2027",
-        "ikke til &quot;PSRM kravtyper&quot;",
+        "ikke på &quot;PSRM kravtyper&quot;",
     ):
         assert value in page
     agency.debtor_vendor = "prisme_2015"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bibdebitor.backoffice import charts
 from bibdebitor.backoffice.checklist import (
+    GO_LIVE_OVERRIDE,
     STATUS_LABELS,
     checklist,
     checklist_progress,
@@ -64,11 +66,19 @@ def new_agency(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/new_agency.html", {"form": form})
 
 
-def task_values(task: Task, agency: Agency) -> list[tuple[str, str]]:
-    """What the task tells the municipality to fill in, the start date from its plan."""
+def task_values(task: Task, agency: Agency) -> list[tuple[str, str, bool]]:
+    """What the task tells the municipality to fill in, the start date from its plan: (label,
+    value, whether the value is to be copied as it stands)."""
     planned = agency.planned_go_live
-    start = date_format(planned) if planned else _("not planned yet: set the go-live date")
-    return [(label, start if value == GO_LIVE_DATE else value) for label, value in task.values]
+
+    def shown(value: str) -> tuple[str, bool]:
+        if value != GO_LIVE_DATE:
+            return value, True
+        if planned:
+            return date_format(planned), True
+        return _("not planned yet: set the go-live date in the set-up"), False
+
+    return [(label, *shown(value)) for label, value in task.values]
 
 
 @staff_member_required
@@ -141,10 +151,23 @@ def agency_setup(request: HttpRequest, agency_id: str) -> HttpResponse:
         else:
             messages.success(request, _("The set-up is saved."))
             return redirect("agency-checklist", agency_id=agency.agency_id)
-    history = SettingChange.objects.filter(agency=agency).order_by("-id")[:100]
+    history = [
+        (change, setting_title(change.field))
+        for change in SettingChange.objects.filter(agency=agency).order_by("-id")[:100]
+    ]
     return render(
         request, "backoffice/setup.html", {"agency": agency, "form": form, "history": history}
     )
+
+
+def setting_title(name: str) -> str:
+    """A journalled setting's name as the set-up form shows it."""
+    if name == GO_LIVE_OVERRIDE:
+        return _("go-live despite open tasks (override)")
+    try:
+        return str(Agency._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 @staff_member_required
