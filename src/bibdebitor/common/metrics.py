@@ -4,7 +4,7 @@ workers that write the rows run in other processes, so in-memory counters would 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from prometheus_client.core import (
@@ -66,27 +66,34 @@ def latency(
     return family
 
 
-def queue_depth(
-    queryset: QuerySet, group: str, names: Mapping[int, str]
-) -> tuple[dict[str, int], dict[str, dt.datetime | None]]:
-    """Unfinished messages of a leased queue and the oldest one's creation, per group (an
-    agency, an instance; every group named, empty ones too). Grouped by state and group, so
-    the (state, group, created_at) index answers it without a sort."""
+def queue_gauges(
+    prefix: str,
+    waiting: str,
+    queryset: QuerySet,
+    group: str,
+    names: Mapping[int, str],
+    now: dt.datetime,
+) -> Iterator[Metric]:
+    """A leased queue's depth and the age of its oldest unfinished message, per group (an
+    agency, an instance; every group named, empty ones too): ``<prefix>_depth`` and
+    ``<prefix>_oldest_age_seconds``. Grouped by state and group, so the (state, group,
+    created_at) index answers it without a sort."""
     rows = (
         queryset.filter(state__in=UNFINISHED)
         .order_by("state", group)
         .values_list("state", group)
         .annotate(n=Count("id"), oldest=Min("created_at"))
     )
+    label = group.removesuffix("_id")
     depth = dict.fromkeys(names.values(), 0)
-    oldest: dict[str, dt.datetime | None] = dict.fromkeys(names.values())
+    ages = dict.fromkeys(names.values(), 0.0)
     for _state, key, n, first in rows:
-        name = names[key]
-        depth[name] += n
-        current = oldest[name]
-        oldest[name] = first if current is None else min(current, first)
-    return depth, oldest
-
-
-def age_seconds(now: dt.datetime, oldest: Mapping[str, dt.datetime | None]) -> dict[str, float]:
-    return {k: max((now - v).total_seconds(), 0.0) if v else 0.0 for k, v in oldest.items()}
+        depth[names[key]] += n
+        ages[names[key]] = max(ages[names[key]], (now - first).total_seconds(), 0.0)
+    yield gauge(f"{prefix}_depth", waiting, label, depth)
+    yield gauge(
+        f"{prefix}_oldest_age_seconds",
+        "Age of the oldest message still waiting (0: none waiting)",
+        label,
+        ages,
+    )

@@ -9,12 +9,10 @@ from prometheus_client.core import Metric
 
 from bibdebitor.common.leasedqueue import UNFINISHED
 from bibdebitor.common.metrics import (
-    age_seconds,
     counter,
     counts_by,
-    gauge,
     latency,
-    queue_depth,
+    queue_gauges,
     single,
 )
 from bibdebitor.debtor import clock
@@ -29,18 +27,13 @@ from bibdebitor.debtor.models import (
 
 def collect() -> Iterator[Metric]:
     instances = dict(Instance.objects.values_list("pk", "name"))
-    depth, oldest = queue_depth(CoverageMessage.objects.all(), "instance_id", instances)
-    yield gauge(
-        "bibdebitor_coverage_outbox_depth",
+    yield from queue_gauges(
+        "bibdebitor_coverage_outbox",
         "Coverage messages waiting to reach the library (nightly ones included)",
-        "instance",
-        depth,
-    )
-    yield gauge(
-        "bibdebitor_coverage_outbox_oldest_age_seconds",
-        "Age of the oldest coverage message still waiting (0: none waiting)",
-        "instance",
-        age_seconds(clock.now(), oldest),  # the debtor system's own (possibly moved) clock
+        CoverageMessage.objects.all(),
+        "instance_id",
+        instances,
+        clock.now(),  # the debtor system's own (possibly moved) clock
     )
     yield counter(
         "bibdebitor_coverage_deliveries",

@@ -11,12 +11,11 @@ from prometheus_client.core import Metric
 
 from bibdebitor.common.leasedqueue import Lease
 from bibdebitor.common.metrics import (
-    age_seconds,
     counter,
     counts_by,
     gauge,
     latency,
-    queue_depth,
+    queue_gauges,
     single,
 )
 from bibdebitor.ledger.models import Agency
@@ -32,15 +31,13 @@ from bibdebitor.transfer.tasks import open_tasks
 def collect() -> Iterator[Metric]:
     now = timezone.now()
     agencies = dict(Agency.objects.values_list("pk", "agency_id"))
-    depth, oldest = queue_depth(OutboxMessage.objects.all(), "agency_id", agencies)
-    yield gauge(
-        "bibdebitor_outbox_depth", "Messages waiting to reach the debtor system", "agency", depth
-    )
-    yield gauge(
-        "bibdebitor_outbox_oldest_age_seconds",
-        "Age of the oldest message still waiting (0: none waiting)",
-        "agency",
-        age_seconds(now, oldest),
+    yield from queue_gauges(
+        "bibdebitor_outbox",
+        "Messages waiting to reach the debtor system",
+        OutboxMessage.objects.all(),
+        "agency_id",
+        agencies,
+        now,
     )
     finished = counts_by(
         OutboxMessage.objects.filter(state__in=(Lease.DONE, Lease.REJECTED)), "state"
