@@ -31,10 +31,10 @@ from bibdebitor.domain.patrons import (
     check_journal_reference,
     check_patron,
 )
+from bibdebitor.ledger.journal import write_claim_events
 from bibdebitor.ledger.models import (
     Agency,
     Claim,
-    ClaimEvent,
     ClaimMaterial,
     ConsentKind,
     Guardian,
@@ -42,7 +42,6 @@ from bibdebitor.ledger.models import (
     Patron,
 )
 from bibdebitor.ledger.services import check_claim_facts, opening_events, refresh_block
-from bibdebitor.ledger.signals import claim_events_appended
 
 BATCH_SIZE = 2000
 
@@ -459,7 +458,6 @@ def _write_claims(parsed: list[_ClaimRow], actor: str) -> None:
         if row.material:
             row.material.claim = claim
             materials.append(row.material)
-    ClaimEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    ClaimMaterial.objects.bulk_create(materials, batch_size=BATCH_SIZE)
+    ClaimMaterial.objects.bulk_create(materials, batch_size=BATCH_SIZE)  # the hand-over reads it
+    write_claim_events(events)
     refresh_block({c.patron_id: c.patron for c in claims}.values())
-    claim_events_appended.send(sender=ClaimEvent, events=events)

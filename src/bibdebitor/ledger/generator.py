@@ -21,10 +21,10 @@ from bibdebitor.domain.identifiers import (
     passes_modulus11,
     substitute_cpr_candidates,
 )
+from bibdebitor.ledger.journal import write_claim_events
 from bibdebitor.ledger.models import (
     Agency,
     Claim,
-    ClaimEvent,
     ClaimMaterial,
     ConsentKind,
     Guardian,
@@ -312,6 +312,6 @@ def _make_claims(
                     title=rng.choice(TITLES),
                 )
             )
-        ClaimEvent.objects.bulk_create(events)
         ClaimMaterial.objects.bulk_create(materials)
+        write_claim_events(events)
     return size.claims

@@ -28,6 +28,7 @@ from bibdebitor.domain.patrons import (
     check_journal_reference,
     check_patron,
 )
+from bibdebitor.ledger.journal import identifier_changed, write_claim_events
 from bibdebitor.ledger.models import (
     Agency,
     BlockLift,
@@ -43,7 +44,6 @@ from bibdebitor.ledger.models import (
     PatronKind,
 )
 from bibdebitor.ledger.selectors import blocked_by_balance
-from bibdebitor.ledger.signals import claim_events_appended, identifier_changed
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2_000
@@ -158,7 +158,7 @@ def change_identifier(
     effective_on: dt.date | None = None,
 ) -> Patron:
     """Change a patron's CPR or CVR number: journalled, and the debtor system is told for
-    every debtor account the patron is liable on (``identifier_changed``)."""
+    every debtor account the patron is liable on (``journal.identifier_changed``)."""
     check = check_patron(
         PatronInput(
             patron.kind,
@@ -189,9 +189,7 @@ def change_identifier(
     patron.birth_date = check.birth_date or patron.birth_date
     patron.save(update_fields=["cpr", "cvr", "birth_date"])
     log.info("patron %s: %s changed", patron.pk, ", ".join(changed))
-    identifier_changed.send(
-        sender=Patron, patron=patron, guardian=None, effective_on=effective_on or _today()
-    )
+    identifier_changed(patron=patron, effective_on=effective_on or _today())
     return patron
 
 
@@ -210,9 +208,7 @@ def change_guardian_cpr(
     )
     guardian.cpr = number
     guardian.save(update_fields=["cpr"])
-    identifier_changed.send(
-        sender=Guardian, patron=None, guardian=guardian, effective_on=effective_on or _today()
-    )
+    identifier_changed(guardian=guardian, effective_on=effective_on or _today())
     return guardian
 
 
@@ -432,11 +428,10 @@ def append_events(
                 note=spec.note,
             )
         )
-    ClaimEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    write_claim_events(rows)
     moved = {patron_of[row.claim_id] for row in rows if row.delta_ore}
     if moved:
         refresh_block(Patron.objects.select_related("agency").filter(pk__in=moved))
-    claim_events_appended.send(sender=ClaimEvent, events=rows)
     return rows
 
 

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TransferConfig(AppConfig):
     name = "bibdebitor.transfer"
     verbose_name = _("Transfer to the debtor system")
-
-    def ready(self) -> None:
-        from bibdebitor.transfer import outbox
-
-        outbox.connect()

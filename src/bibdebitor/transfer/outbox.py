@@ -21,7 +21,6 @@ from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, Patron
 from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
-from bibdebitor.ledger.signals import claim_events_appended, identifier_changed
 from bibdebitor.protocol.messages import (
     Account,
     ChangeClaimState,
@@ -54,11 +53,6 @@ STATE_ACTIONS = {
     ),
     EventKind.REOPENED: (MessageKind.REOPEN, StateAction.REOPEN, "Genåbnet af biblioteket"),
 }
-
-
-def connect() -> None:
-    claim_events_appended.connect(_on_claim_events, dispatch_uid="transfer.claim_events")
-    identifier_changed.connect(_on_identifier_changed, dispatch_uid="transfer.identifier")
 
 
 def claim_reference(agency: Agency, claim_number: int) -> str:
@@ -323,12 +317,12 @@ def enqueue_party_change(accounts: Iterable[DebtorAccount], effective_on: dt.dat
     return len(messages)
 
 
-# --- signal handlers ----------------------------------------------------------------------
+# --- what the ledger's journal writer calls (ledger/journal.py) -----------------------------
 
 
-def _on_claim_events(sender: object, events: list[ClaimEvent], **kwargs: object) -> None:
-    if not events:
-        return
+def on_claim_events(events: list[ClaimEvent]) -> None:
+    if not events or not Agency.objects.filter(integration_active=True).exists():
+        return  # nothing is handed over anywhere yet (a generator or an import before go-live)
     reopened_at_library = enqueue_state_changes(events)
     fresh = {e.claim_id for e in events if e.kind == EventKind.CREATED}
     candidates = fresh | set(reopened_at_library)
@@ -339,12 +333,8 @@ def _on_claim_events(sender: object, events: list[ClaimEvent], **kwargs: object)
         enqueue_claims(agency, candidates, actor=events[0].actor)
 
 
-def _on_identifier_changed(
-    sender: object,
-    patron: Patron | None,
-    guardian: Guardian | None,
-    effective_on: dt.date,
-    **kwargs: object,
+def on_identifier_changed(
+    *, patron: Patron | None, guardian: Guardian | None, effective_on: dt.date
 ) -> None:
     if patron is not None:
         where = Q(patron=patron) & ~Q(liable=Liable.GUARDIAN)

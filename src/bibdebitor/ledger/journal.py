@@ -1,0 +1,47 @@
+"""The one way the ledger's journals are written, and what follows from each write.
+
+Every claim-journal row (from ``services.append_events``, the CSV import, the generator, and
+the transfer engine's own receipts and hand-overs through ``append_events``) is saved by
+``write_claim_events``; every CPR/CVR change is announced by ``identifier_changed``. Each then
+calls the parts that act on it, named below, in the same database transaction: one that raises
+rolls the change back, so the ledger and the outbox never disagree. A reader of the ledger
+sees every consequence of a journal write here — there is no signal to discover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+from bibdebitor.ledger.models import ClaimEvent, Guardian, Patron
+
+BATCH_SIZE = 2_000
+
+# Who acts on a write, by dotted path (the transfer engine sits above the ledger, so the
+# ledger names it rather than importing it): it enqueues what the debtor system must learn.
+ON_CLAIM_EVENTS = ("bibdebitor.transfer.outbox.on_claim_events",)
+ON_IDENTIFIER_CHANGED = ("bibdebitor.transfer.outbox.on_identifier_changed",)
+
+
+@cache
+def _handlers(paths: tuple[str, ...]) -> tuple[Callable[..., Any], ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def write_claim_events(rows: Sequence[ClaimEvent]) -> None:
+    """Save journal rows (in journal order; one claim may have several) and act on them."""
+    ClaimEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    for handler in _handlers(ON_CLAIM_EVENTS):
+        handler(list(rows))
+
+
+def identifier_changed(
+    *, patron: Patron | None = None, guardian: Guardian | None = None, effective_on: dt.date
+) -> None:
+    """A patron's or a guardian's CPR/CVR changed (already journalled): act on it."""
+    for handler in _handlers(ON_IDENTIFIER_CHANGED):
+        handler(patron=patron, guardian=guardian, effective_on=effective_on)
