@@ -40,9 +40,14 @@ BENCH_SIZE ?= full
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --size $(BENCH_SIZE)
 
+# Lint: ruff, and every model change has its migration (each process's own apps).
+MIGRATIONS_CHECK := makemigrations --check --dry-run -v 1
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor $(MIGRATIONS_CHECK)
+	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor-debtor $(MIGRATIONS_CHECK)
+	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor-broker $(MIGRATIONS_CHECK)
 
 # The three processes' suites on SQLite, then every database test again on a throw-away
 # PostgreSQL cluster (the debtor system's and the service platform's own tests run with their
