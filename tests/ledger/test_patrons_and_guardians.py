@@ -79,11 +79,13 @@ def test_substitute_cpr_needs_a_person_without_cpr(adult):
 
 def test_consent_is_not_retroactive(agency, minor):
     guardian = services.register_guardian(agency, cpr="150575-1007", name="Søren Ærø")
-    with clock.at(dt.date(2025, 3, 1)):
+    given = clock.today() - dt.timedelta(days=400)
+    withdrawn = given + dt.timedelta(days=184)
+    with clock.at(given):
         services.record_consent(minor, guardian, journal_reference="ESDH-2025-17", actor="test")
-    assert guardian_on(minor, dt.date(2025, 2, 28)) is None
-    assert guardian_on(minor, dt.date(2025, 3, 1)) == guardian
-    with clock.at(dt.date(2025, 9, 1)):
+    assert guardian_on(minor, given - dt.timedelta(days=1)) is None
+    assert guardian_on(minor, given) == guardian
+    with clock.at(withdrawn):
         services.record_consent(
             minor,
             guardian,
@@ -91,8 +93,8 @@ def test_consent_is_not_retroactive(agency, minor):
             actor="test",
             kind=ConsentKind.WITHDRAWN,
         )
-    assert guardian_on(minor, dt.date(2025, 8, 31)) == guardian
-    assert guardian_on(minor, dt.date(2025, 9, 1)) is None
+    assert guardian_on(minor, withdrawn - dt.timedelta(days=1)) == guardian
+    assert guardian_on(minor, withdrawn) is None
 
 
 def test_consent_rules(agency, adult, minor):

@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from bibdebitor.common import clock
 from bibdebitor.common.figures import counted, remember
 from bibdebitor.domain.cleansing import Consent, Finding, PatronRecord, Severity, findings
 from bibdebitor.ledger.models import Agency, GuardianConsent, Patron
@@ -60,7 +60,7 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
 
 def report(agency: Agency) -> CleansingReport:
     policy = policy_for(agency, agency.cutoff_date)
-    today = timezone.localdate()
+    today = clock.today()
     consents = _consents(agency)
     patrons = Patron.objects.filter(agency=agency).order_by("patron_number")
     sql, params = patrons.values_list(*RECORD_FIELDS).query.sql_with_params()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bibdebitor.common import clock
 from bibdebitor.ledger.models import Agency, ClaimEvent, ClaimKind, EventKind
 from bibdebitor.transfer.models import ErrorTask
 
@@ -123,7 +124,7 @@ def _coverage_delay(agency: Agency | None, days: list[dt.date]) -> list[tuple[st
 
 
 def dashboard(agency: Agency | None = None, today: dt.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = [today - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     handed, handed_ore = _per_day(agency, EventKind.ACCEPTED, days)
     covered, covered_ore = _per_day(agency, EventKind.COVERED, days)

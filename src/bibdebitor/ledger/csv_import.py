@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from bibdebitor.common import clock
 from bibdebitor.domain.claims import ClaimKind
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError, gettext_noop
@@ -234,7 +234,7 @@ class _PatronRow:
 
 def import_patrons(agency: Agency, data: bytes, *, actor: str) -> int:
     rows = read_csv(data, PATRON_COLUMNS)
-    today = timezone.localdate()
+    today = clock.today()
     parsed = list(_check_patron_rows(agency, rows, today))
     rows.raise_if_failed()
     _write_patrons(agency, parsed, actor)
@@ -371,7 +371,7 @@ class _ClaimRow:
 
 def import_claims(agency: Agency, data: bytes, *, actor: str) -> int:
     rows = read_csv(data, CLAIM_COLUMNS)
-    parsed = list(_check_claim_rows(agency, rows, timezone.localdate()))
+    parsed = list(_check_claim_rows(agency, rows, clock.today()))
     rows.raise_if_failed()
     _write_claims(parsed, actor)
     return len(parsed)
@@ -446,7 +446,7 @@ def _check_claim_rows(agency: Agency, rows: _Rows, today: dt.date) -> Iterator[_
 @transaction.atomic
 def _write_claims(parsed: list[_ClaimRow], actor: str) -> None:
     claims = Claim.objects.bulk_create([r.claim for r in parsed], batch_size=BATCH_SIZE)
-    now = timezone.now()
+    now = clock.now()
     events, materials = [], []
     for row, claim in zip(parsed, claims, strict=True):
         events += opening_events(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +57,7 @@ class PatronForm(forms.ModelForm):
                 gln=data.get("gln", ""),
                 birth_date=data.get("birth_date"),
             ),
-            today=timezone.localdate(),
+            today=clock.today(),
         )
         for field, error in check.errors.items():
             self.add_error(field if field in self.fields else None, as_validation_error(error))

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from bibdebitor.common import clock
 from bibdebitor.domain.claims import HANDED_OVER, ClaimState, Event, TransferStatus, fold
 from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.ledger.models import (
@@ -57,7 +57,7 @@ def blocked_by_balance(patron: Patron) -> bool:
 def active_block_lift(patron: Patron, now: dt.datetime | None = None) -> BlockLift | None:
     """The lift in force: the newest, not past its end, and no coverage for the patron has
     arrived since it was given (then the balance speaks again)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     lift = BlockLift.objects.filter(patron=patron).order_by("-id").first()
     if lift is None or lift.until <= now:
         return None

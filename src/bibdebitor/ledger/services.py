@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from bibdebitor.common import clock
 from bibdebitor.domain.claims import ClaimKind, ClaimState, Event, apply, fold
@@ -408,7 +407,7 @@ def append_events(
     history = journals(ids)
     states = {claim_id: fold(history[claim_id]) for claim_id in ids}
     seqs = {claim_id: len(history[claim_id]) for claim_id in ids}
-    when = occurred_at or timezone.now()
+    when = occurred_at or clock.now()
     rows = []
     for spec in new:
         states[spec.claim_id], delta = apply(
@@ -496,7 +495,7 @@ def lift_block(patron: Patron, *, receipt_reference: str, reason: str, actor: st
         )
     if not reason.strip():
         raise DomainError("lift_reason", gettext_noop("Write why the block is lifted."))
-    until = timezone.now() + dt.timedelta(days=patron.agency.block_lift_days)
+    until = clock.now() + dt.timedelta(days=patron.agency.block_lift_days)
     return BlockLift.objects.create(
         patron=patron,
         until=until,

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
+from bibdebitor.common import clock
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.models import Agency, Claim
 from bibdebitor.sortiment.cutover import preview
@@ -48,7 +48,7 @@ def activate(agency: Agency, *, cutoff: dt.date, preview_code: str, actor: str) 
             "integration_settings_missing",
             gettext_noop("The integration cannot be switched on: settings are missing."),
         )
-    if cutoff > timezone.localdate() + dt.timedelta(days=366):
+    if cutoff > clock.today() + dt.timedelta(days=366):
         raise DomainError(
             "cutoff_too_far", gettext_noop("The cut-off date is more than a year ahead.")
         )
