@@ -30,8 +30,9 @@ def main() -> None:
     library_django("bibdebitor-bench-")
     from django.db import connection
 
+    from bibdebitor.domain.vendors import Vendor
     from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-    from bibdebitor.ledger.models import Agency, DebtorVendor
+    from bibdebitor.ledger.models import Agency
     from bibdebitor.sortiment.cutover import preview
 
     agency = Agency.objects.create(
@@ -39,7 +40,7 @@ def main() -> None:
         name="Benchmark Kommune",
         cvr="29189129",
         municipality_code="999",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
+        debtor_vendor=Vendor.KMD_OPUS,
         substitute_cpr_enabled=True,
     )
     size = MunicipalitySize(patrons=args.patrons or max(1, args.claims // 4), claims=args.claims)

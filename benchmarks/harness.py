@@ -28,14 +28,15 @@ def library_django(prefix: str) -> Path:
 
 def wired_agency(debtor, agency_id: str, name: str, **extra: object):
     """A KMD Opus agency whose routing settings point at ``debtor`` (a ``DebtorProcess``)."""
-    from bibdebitor.ledger.models import Agency, DebtorVendor
+    from bibdebitor.domain.vendors import Vendor
+    from bibdebitor.ledger.models import Agency
 
     return Agency.objects.create(
         agency_id=agency_id,
         name=name,
         cvr="29189129",
         municipality_code="999",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
+        debtor_vendor=Vendor.KMD_OPUS,
         organisation_uuid=debtor.organisation,
         debtor_instance_uuid=debtor.instance,
         sender_instance_uuid=debtor.sender,

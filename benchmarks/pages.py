@@ -54,8 +54,9 @@ def seed(patrons: int, claims: int) -> float:
     from django.utils import timezone
 
     from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
+    from bibdebitor.domain.vendors import Vendor
     from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-    from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, DebtorVendor, EventKind
+    from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, EventKind
     from bibdebitor.ledger.services import set_pin
     from bibdebitor.transfer.models import ErrorTask
 
@@ -67,7 +68,7 @@ def seed(patrons: int, claims: int) -> float:
         name="Sidetider Kommune",
         cvr="29189129",
         municipality_code="999",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
+        debtor_vendor=Vendor.KMD_OPUS,
         substitute_cpr_enabled=True,
     )
     small = Agency.objects.create(

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from bibdebitor.common import clock
-from bibdebitor.ledger.models import Agency, DebtorVendor
+from bibdebitor.domain.vendors import Vendor
+from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import register_patron
 
 
@@ -45,7 +46,7 @@ def agency(db):
         name="Lyngby-Taarbæk Bibliotekerne",
         cvr="29189129",
         municipality_code="173",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
+        debtor_vendor=Vendor.KMD_OPUS,
     )
 
 

@@ -21,8 +21,9 @@ from bibdebitor.backoffice.models import SettingChange
 from bibdebitor.domain.cleansing import Finding, Severity
 from bibdebitor.domain.golive import Status, TaskStatus, sign_off_choices, tasks_for
 from bibdebitor.domain.money import format_count, format_kroner
+from bibdebitor.domain.vendors import Vendor
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, DebtorVendor, Patron
+from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Patron
 from bibdebitor.sortiment.console import print_preview
 from bibdebitor.sortiment.cutover import preview
 from tests.conftest import with_integration_settings
@@ -37,7 +38,7 @@ def two_municipalities(agency):
         name="Testby Bibliotekerne",
         cvr="29189129",
         municipality_code="746",
-        debtor_vendor=DebtorVendor.PRISME_2015,
+        debtor_vendor=Vendor.PRISME_2015,
     )
     generate_municipality(agency, SIZE, seed=3)
     generate_municipality(other, MunicipalitySize(patrons=25, claims=70, years=1), seed=4)
@@ -84,7 +85,7 @@ def test_data_cleansing_shows_each_findings_real_severity(agency, login):
 
 def test_a_status_is_never_offered_for_the_status_a_task_already_has():
     """Defect: every task's dropdown preselected a value unrelated to its state."""
-    for task in tasks_for(DebtorVendor.KMD_OPUS):
+    for task in tasks_for(Vendor.KMD_OPUS):
         for status in Status:
             if status is Status.FAILING and task.manual:
                 continue
@@ -93,7 +94,7 @@ def test_a_status_is_never_offered_for_the_status_a_task_already_has():
             assert Status.FAILING not in choices
             if not task.manual:
                 assert Status.DONE not in choices  # only its check makes it done
-    open_manual = TaskStatus(tasks_for(DebtorVendor.KMD_OPUS)[0], Status.OPEN)
+    open_manual = TaskStatus(tasks_for(Vendor.KMD_OPUS)[0], Status.OPEN)
     assert sign_off_choices(open_manual) == [Status.DONE, Status.NOT_APPLICABLE]
 
 

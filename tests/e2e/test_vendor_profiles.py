@@ -17,7 +17,8 @@ from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.claims import EventKind, Lifecycle
 from bibdebitor.domain.classification import ClaimType
 from bibdebitor.domain.payment_codes import code_line, parse_code_line
-from bibdebitor.ledger.models import ClaimEvent, DebtorVendor, PatronBlockEvent
+from bibdebitor.domain.vendors import Vendor
+from bibdebitor.ledger.models import ClaimEvent, PatronBlockEvent
 from bibdebitor.ledger.selectors import claim_state
 from bibdebitor.ledger.services import register_patron
 from bibdebitor.transfer.models import CoverageCredential, InboxMessage
@@ -116,7 +117,7 @@ def test_a_year_in_the_life_of_a_municipality(vendor_debtor, live_server, agency
     configure(agency, debtor)
     # The library believes the vendor is lenient, so the debtor system's own rules are what
     # stops a substitute CPR; a CPR without modulus 11 is valid (since 2007) everywhere.
-    agency.debtor_vendor = DebtorVendor.KMD_OPUS
+    agency.debtor_vendor = Vendor.KMD_OPUS
     agency.save()
     CoverageCredential.objects.create(
         agency=agency,

@@ -15,9 +15,10 @@ from bibdebitor.domain.classification import (
     Guardianship,
     classify,
 )
+from bibdebitor.domain.vendors import Vendor
 from bibdebitor.ledger import services
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-from bibdebitor.ledger.models import Claim, ClaimEvent, DebtorVendor
+from bibdebitor.ledger.models import Claim, ClaimEvent
 from bibdebitor.ledger.selectors import claim_state, guardian_on
 from bibdebitor.sortiment.cutover import policy_for, preview, preview_from_json
 
@@ -85,7 +86,7 @@ def mess_up_some_claims(agency):
 
 @pytest.mark.parametrize(
     ("vendor", "substitute"),
-    [(DebtorVendor.KMD_OPUS, True), (DebtorVendor.PRISME_2015, True), (DebtorVendor.EG_OS, False)],
+    [(Vendor.KMD_OPUS, True), (Vendor.PRISME_2015, True), (Vendor.EG_OS, False)],
 )
 def test_preview_matches_brute_force(agency, vendor, substitute):
     agency.debtor_vendor, agency.substitute_cpr_enabled = vendor, substitute

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from bibdebitor.citizen.patrons import Citizen
 from bibdebitor.domain.claims import EventKind
-from bibdebitor.domain.classification import VENDOR_RULES
 from bibdebitor.domain.errors import DomainError, gettext_noop
+from bibdebitor.domain.vendors import VENDOR_RULES
 from bibdebitor.ledger.models import (
     Agency,
     BlockLift,

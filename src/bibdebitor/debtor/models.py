@@ -15,17 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.common import validators
-from bibdebitor.domain.classification import VENDOR_RULES, VendorRules
+from bibdebitor.domain import vendors
 from bibdebitor.domain.collection import Channel, CollectionRule, rule_errors
 from bibdebitor.domain.identifiers import mask_cpr
 from bibdebitor.domain.payment_codes import CodeLine, code_line
-
-
-class Vendor(models.TextChoices):
-    KMD_OPUS = "kmd_opus", "KMD Opus Debitor"
-    PRISME_2015 = "prisme_2015", "Fujitsu Prisme 2015"
-    PRISME_2009 = "prisme_2009", "Fujitsu Prisme 2009"
-    EG_OS = "eg_os", "EG ØS Indsigt"
+from bibdebitor.domain.vendors import VENDOR_RULES, VendorRules
 
 
 class CoverageMode(models.TextChoices):
@@ -37,7 +31,7 @@ class Instance(models.Model):
     name = models.CharField(_("name"), max_length=200)
     organisation_uuid = models.UUIDField(_("organisation"))
     instance_uuid = models.UUIDField(_("IT system instance"), unique=True)
-    vendor = models.CharField(_("vendor profile"), max_length=20, choices=Vendor.choices)
+    vendor = models.CharField(_("vendor profile"), max_length=20, choices=vendors.CHOICES)
     creditor_number = models.CharField(
         _("creditor number (FI)"),
         max_length=8,

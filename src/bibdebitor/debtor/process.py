@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from bibdebitor.domain.vendors import Vendor
 from bibdebitor.processes import ServiceProcess, cli
 
 DEBTOR_CLI = cli("debtor_main")
@@ -22,7 +23,7 @@ class DebtorProcess(ServiceProcess):
     instance: uuid.UUID = field(default_factory=uuid.uuid4)
     sender: uuid.UUID = field(default_factory=uuid.uuid4)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
-    vendor: str = "kmd_opus"
+    vendor: str = Vendor.KMD_OPUS
     name: str = "Test Kommune"
 
     def set_up(self, *extra: str) -> None:

@@ -31,8 +31,7 @@ from bibdebitor.debtor.models import (
     Reception,
     SenderSystem,
 )
-from bibdebitor.domain.classification import is_substitute_cpr
-from bibdebitor.domain.identifiers import passes_modulus11
+from bibdebitor.domain.identifiers import is_substitute_cpr, passes_modulus11
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import Account as AccountMessage
 from bibdebitor.protocol.messages import (

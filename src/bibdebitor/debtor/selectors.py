@@ -24,10 +24,9 @@ from bibdebitor.debtor.models import (
     Liability,
     SubscribedClass,
 )
-from bibdebitor.domain.classification import is_substitute_cpr
 from bibdebitor.domain.collection import Channel, channel_for
 from bibdebitor.domain.dates import age_on
-from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
+from bibdebitor.domain.identifiers import IdentifierError, is_substitute_cpr, parse_cpr
 
 ADULT_AGE = 18
 

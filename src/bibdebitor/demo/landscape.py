@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bibdebitor.broker.process import BrokerProcess
 from bibdebitor.debtor.process import DebtorProcess
+from bibdebitor.domain.vendors import Vendor
 from bibdebitor.processes import ServiceProcess, cli, free_port, stop
 from bibdebitor.protocol.signing import write_identity
 
@@ -39,7 +40,7 @@ class Municipality:
     organisation: uuid.UUID
     instance: uuid.UUID
     sender: uuid.UUID
-    vendor: str = "kmd_opus"
+    vendor: str = Vendor.KMD_OPUS
 
 
 def new_secret(length: int = 14) -> str:

@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from bibdebitor.domain.claims import ClaimKind
 from bibdebitor.domain.dates import age_on
-from bibdebitor.domain.identifiers import SUBSTITUTE_DAY_OFFSET, passes_modulus11
+from bibdebitor.domain.identifiers import is_substitute_cpr, passes_modulus11
+from bibdebitor.domain.vendors import LENIENT, VENDOR_RULES, VendorRules
 
 
 class AccountType(StrEnum):
@@ -71,33 +72,6 @@ class Cleansing(StrEnum):
     GIVE_CPR = "give_cpr"
     GIVE_CVR = "give_cvr"
     SUBSTITUTE_WILL_BE_MADE = "substitute_will_be_made"  # informational
-
-
-@dataclass(frozen=True, slots=True)
-class VendorRules:
-    """A debtor vendor's profile (seeds 001/002/003): what it accepts and whether citizens can
-    pay in its own portal. Seed 003 ("Opsæt regler i debitor"): substitute CPR "understøttes
-    … kun fuldt af KMD Opus og ØS-indsigt"; for Fujitsu Prisme such claims "fejle, medmindre
-    der samtidigt indføres en manuel proces" (a municipality's set-up, ``Policy``).
-
-    No vendor is assumed to require modulus 11: CPR numbers without it are valid since 2007
-    and no source says a debtor system refuses them; a municipality whose system does turns
-    it on (``Policy.modulus11_required``)."""
-
-    accepts_substitute_cpr: bool
-    has_portal: bool = False
-    manual_queue_available: bool = False  # substitute CPR into a queue staff handle by hand
-
-
-VENDOR_RULES = {
-    "kmd_opus": VendorRules(accepts_substitute_cpr=True, has_portal=True),
-    "prisme_2015": VendorRules(
-        accepts_substitute_cpr=False, has_portal=True, manual_queue_available=True
-    ),
-    "prisme_2009": VendorRules(accepts_substitute_cpr=False),
-    "eg_os": VendorRules(accepts_substitute_cpr=True),
-}
-LENIENT = VendorRules(accepts_substitute_cpr=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +162,6 @@ class Classification:
     @property
     def transferable(self) -> bool:
         return not self.blockers
-
-
-def is_substitute_cpr(cpr: str) -> bool:
-    return bool(cpr) and int(cpr[:2]) > SUBSTITUTE_DAY_OFFSET
 
 
 def _is_minor(borrower: Borrower, on: dt.date, adult_age: int) -> bool:

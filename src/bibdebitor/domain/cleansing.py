@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bibdebitor.domain.classification import Policy, is_substitute_cpr
+from bibdebitor.domain.classification import Policy
 from bibdebitor.domain.dates import age_on
 from bibdebitor.domain.errors import gettext_noop
-from bibdebitor.domain.identifiers import passes_modulus11
+from bibdebitor.domain.identifiers import is_substitute_cpr, passes_modulus11
 
 
 class Severity(StrEnum):

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bibdebitor.domain import fbs
 from bibdebitor.domain.errors import gettext_noop
+from bibdebitor.domain.vendors import Vendor
 
 GO_LIVE_DATE = "go-live date"  # a value the checklist fills in from the agency's plan
 
@@ -80,7 +81,7 @@ TASKS: tuple[Task, ...] = (
         gettext_noop("KMD sets up the route from the service platform to KMD Opus."),
         DEBTOR_STAFF,
         Check.ROUTE,
-        frozenset({"kmd_opus"}),
+        frozenset({Vendor.KMD_OPUS}),
         values=(
             ("Fagsystemnavn", fbs.SYSTEM_NAME),
             ("Fagsystemnavn UUID", str(fbs.SYSTEM_UUID)),
@@ -95,7 +96,7 @@ TASKS: tuple[Task, ...] = (
         gettext_noop("Fujitsu sets up the route to Prisme."),
         DEBTOR_STAFF,
         Check.ROUTE,
-        frozenset({"prisme_2015", "prisme_2009"}),
+        frozenset({Vendor.PRISME_2015, Vendor.PRISME_2009}),
         values=(
             ("Fagsystemnavn (tabel 10)", fbs.SYSTEM_NAME),
             ("Fagsystemnavn UUID (tabel 10)", str(fbs.SYSTEM_UUID)),
@@ -110,7 +111,7 @@ TASKS: tuple[Task, ...] = (
         gettext_noop("EG sets up the route to ØS Indsigt."),
         gettext_noop("Debtor project lead"),
         Check.ROUTE,
-        frozenset({"eg_os"}),
+        frozenset({Vendor.EG_OS}),
     ),
     Task(
         "communicate_internal",

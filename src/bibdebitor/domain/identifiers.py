@@ -78,6 +78,11 @@ def passes_modulus11(number: str) -> bool:
     return stdnum_cpr.checksum(number) == 0
 
 
+def is_substitute_cpr(cpr: str) -> bool:
+    """A day field of 61-91 marks a substitute CPR (the day of birth + 60, CPR-kontoret)."""
+    return bool(cpr) and int(cpr[:2]) > SUBSTITUTE_DAY_OFFSET
+
+
 def parse_cpr(value: str, *, today: dt.date | None = None) -> Cpr:
     """Parse a CPR number or substitute CPR (``DDMMYY-SSSS`` or 10 digits).
 
@@ -87,7 +92,7 @@ def parse_cpr(value: str, *, today: dt.date | None = None) -> Cpr:
     """
     number = _digits(value, 10, "cpr_format", gettext_noop("A CPR number must be 10 digits."))
     day = int(number[:2])
-    is_substitute = day > SUBSTITUTE_DAY_OFFSET
+    is_substitute = is_substitute_cpr(number)
     real_day = day - SUBSTITUTE_DAY_OFFSET if is_substitute else day
     try:
         birth_date = stdnum_cpr.get_birth_date(f"{real_day:02d}{number[2:]}")

@@ -12,20 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.common import validators
+from bibdebitor.domain import vendors
 from bibdebitor.domain.claims import ClaimKind as DomainClaimKind
 from bibdebitor.domain.claims import EventKind as DomainEventKind
-from bibdebitor.domain.identifiers import SUBSTITUTE_DAY_OFFSET, mask_cpr
+from bibdebitor.domain.identifiers import is_substitute_cpr, mask_cpr
 
 DEFAULT_BLOCK_THRESHOLD_ORE = 200_00
 DEFAULT_BLOCK_LIFT_DAYS = 7  # a bank transfer and the nightly coverage report, with margin
 DEFAULT_ADULT_AGE = 18
-
-
-class DebtorVendor(models.TextChoices):
-    KMD_OPUS = "kmd_opus", "KMD Opus Debitor"
-    PRISME_2015 = "prisme_2015", "Fujitsu Prisme 2015"
-    PRISME_2009 = "prisme_2009", "Fujitsu Prisme 2009"
-    EG_OS = "eg_os", "EG ØS Indsigt"
 
 
 class Agency(models.Model):
@@ -36,7 +30,7 @@ class Agency(models.Model):
     cvr = models.CharField(_("CVR number"), max_length=8, validators=[validators.cvr])
     municipality_code = models.CharField(_("municipality code"), max_length=3)
     debtor_vendor = models.CharField(
-        _("debtor system"), max_length=20, choices=DebtorVendor.choices, blank=True
+        _("debtor system"), max_length=20, choices=vendors.CHOICES, blank=True
     )
     organisation_uuid = models.UUIDField(
         _("organisation (KOMBIT)"),
@@ -169,7 +163,7 @@ class Patron(models.Model):
 
     @property
     def has_substitute_cpr(self) -> bool:
-        return bool(self.cpr) and int(self.cpr[:2]) > SUBSTITUTE_DAY_OFFSET
+        return is_substitute_cpr(self.cpr)
 
 
 class Guardian(models.Model):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind, JournalError
 from bibdebitor.domain.money import format_kroner
+from bibdebitor.domain.references import parse_claim_reference
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.codec import encode
@@ -132,11 +133,10 @@ def _apply(agency: Agency, message: InboxMessage, request: CoverageRequest) -> b
 
 def _claims(agency: Agency, registrations) -> dict[str, Claim]:
     numbers: dict[str, int] = {}
-    prefix = f"{agency.agency_id}-"
     for registration in registrations:
-        tail = registration.claim_id.removeprefix(prefix)
-        if registration.claim_id.startswith(prefix) and tail.isdigit():
-            numbers[registration.claim_id] = int(tail)
+        agency_id, number = parse_claim_reference(registration.claim_id)
+        if agency_id == agency.agency_id and number is not None:
+            numbers[registration.claim_id] = number
     found = Claim.objects.filter(agency=agency, claim_number__in=set(numbers.values()))
     by_number = {c.claim_number: c for c in found}
     return {cid: by_number[n] for cid, n in numbers.items() if n in by_number}

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
+from bibdebitor.domain.references import account_reference, claim_reference
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, Patron
 from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
 from bibdebitor.protocol.messages import (
@@ -53,10 +54,6 @@ STATE_ACTIONS = {
     ),
     EventKind.REOPENED: (MessageKind.REOPEN, StateAction.REOPEN, "Genåbnet af biblioteket"),
 }
-
-
-def claim_reference(agency: Agency, claim_number: int) -> str:
-    return f"{agency.agency_id}-{claim_number}"
 
 
 def _message(account: DebtorAccount, kind: str, event_id: uuid.UUID, payload: Any, **extra: Any):
@@ -181,8 +178,7 @@ def _accounts(
 def _account_reference(
     agency: Agency, patron_id: int, account_type: str, guardian: Guardian | None
 ) -> str:
-    suffix = f"-G{guardian.pk}" if guardian else ""
-    return f"{agency.agency_id}-{patron_id}-{account_type}{suffix}"
+    return account_reference(agency.agency_id, patron_id, account_type, guardian and guardian.pk)
 
 
 def liable_party(account: DebtorAccount, patron: Patron, guardian: Guardian | None) -> Party:
@@ -230,7 +226,7 @@ def _new_claim(
     result: Classification,
     book: ClassBook,
 ) -> NewClaim:
-    reference = claim_reference(agency, claim.claim_number)
+    reference = claim_reference(agency.agency_id, claim.claim_number)
     claim_type = result.claim_type
     # The description goes to the debtor and on to PSRM: the class title and our number only.
     description = f"{TITLES[claim_type]} (nr. {claim.claim_number})"[:100]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bibdebitor.domain.claims import TransferStatus
 from bibdebitor.domain.reconciliation import DebtorView, LibraryView, Totals, compare
+from bibdebitor.domain.references import claim_reference, parse_claim_reference
 from bibdebitor.ledger.models import Agency, ClaimEvent
 from bibdebitor.ledger.selectors import journal_summaries
 from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, http_client
@@ -183,12 +184,12 @@ class _Comparison:
         self._account_types: dict[str, str] | None = None
 
     def line(self, line: dict) -> None:
-        prefix, _, number = str(line.get("claim_id", "")).partition("-")
-        if prefix != self.agency.agency_id:
+        agency_id, number = parse_claim_reference(str(line.get("claim_id", "")))
+        if agency_id != self.agency.agency_id:
             return  # another agency served by the same library system
         self.debtor_claims += 1
         debtor = _debtor_view(line)
-        claim = self.ledger.pop(int(number), None) if number.isdigit() else None
+        claim = self.ledger.pop(number, None) if number is not None else None
         if claim is None:
             group = (self._account_type(str(line.get("account_reference", ""))), UNKNOWN)
             self.totals.add(group, None, debtor.open)
@@ -202,7 +203,7 @@ class _Comparison:
         for number, claim in self.ledger.items():
             self.totals.add((claim.account_type, claim.kind), claim.view.open, None)
             group = (claim.account_type, claim.kind)
-            self._note(f"{self.agency.agency_id}-{number}", claim, None, group)
+            self._note(claim_reference(self.agency.agency_id, number), claim, None, group)
 
     def _note(
         self,

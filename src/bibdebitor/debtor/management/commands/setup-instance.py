@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from bibdebitor.credentials import digest
-from bibdebitor.debtor.models import CoverageMode, Instance, SenderSystem, Vendor
+from bibdebitor.debtor.models import CoverageMode, Instance, SenderSystem
 from bibdebitor.debtor.setup import map_sortiment, set_default_rules, subscribe
+from bibdebitor.domain.vendors import Vendor
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--organisation", type=uuid.UUID, required=True)
         parser.add_argument("--instance", type=uuid.UUID, required=True)
-        parser.add_argument("--vendor", choices=Vendor.values, required=True)
+        parser.add_argument("--vendor", choices=[v.value for v in Vendor], required=True)
         parser.add_argument("--sender", type=uuid.UUID, required=True, help="caller's instance")
         parser.add_argument("--sender-name", default="FBS")
         parser.add_argument("--token", required=True, help="the caller's bearer token")

@@ -31,8 +31,9 @@ from bibdebitor.demo.landscape import Landscape, Municipality, new_secret
 from bibdebitor.demo.people import INVOICED_CPRS, demo_citizen, demo_guardian
 from bibdebitor.demo.scenario import Scenario, Summary
 from bibdebitor.domain.money import format_kroner
+from bibdebitor.domain.vendors import Vendor
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
-from bibdebitor.ledger.models import Agency, DebtorVendor
+from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import set_pin
 from bibdebitor.sortiment.cutover import Tally
 
@@ -66,7 +67,7 @@ def demo_agency() -> Agency:
         name=f"{m.name}s Biblioteker",
         cvr=m.cvr,
         municipality_code="999",
-        debtor_vendor=DebtorVendor.KMD_OPUS,
+        debtor_vendor=Vendor.KMD_OPUS,
         organisation_uuid=m.organisation,
         debtor_instance_uuid=m.instance,
         org_unit_uuid=uuid.UUID("5d7b6f3c-1d1c-4d1e-9a55-3b3f0c7c1a01"),
