@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from bibdebitor.backoffice.cleansing import blocking_findings
-from bibdebitor.backoffice.models import DryRunView, SettingChange, SignOff
+from bibdebitor.backoffice.models import SettingChange, SignOff
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.domain.golive import (
     GO_LIVE,
@@ -25,6 +25,7 @@ from bibdebitor.domain.golive import (
 )
 from bibdebitor.domain.money import format_count
 from bibdebitor.ledger.models import Agency
+from bibdebitor.sortiment.cutover import latest_dry_run
 from bibdebitor.transfer.activation import missing_settings
 from bibdebitor.transfer.platform import (
     COVERAGE,
@@ -144,7 +145,8 @@ def _cutoff(facts: Facts) -> list[str]:
     agency = facts.agency
     if agency.cutoff_date is None:
         return [_("No cut-off date is chosen.")]
-    if not DryRunView.objects.filter(agency=agency, cutoff=agency.cutoff_date).exists():
+    # A dry run kept for the date: staff made it (a POST) and were shown it.
+    if latest_dry_run(agency, agency.cutoff_date) is None:
         return [_("Nobody has looked at the dry run for the chosen cut-off date.")]
     return []
 

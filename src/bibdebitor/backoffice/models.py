@@ -57,16 +57,3 @@ class SignOff(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.task}: {self.status}"
-
-
-class DryRunView(AppendOnlyModel):
-    """Staff looked at the dry run for ``cutoff`` and saw ``code``."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="dry_run_views")
-    cutoff = models.DateField(_("cut-off date"))
-    code = models.CharField(_("dry-run code"), max_length=20)
-    viewed_by = models.CharField(_("by"), max_length=150)
-    viewed_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.cutoff}: {self.code}"

@@ -9,9 +9,9 @@ import datetime as dt
 from django.db import transaction
 
 from bibdebitor.backoffice.checklist import GO_LIVE_OVERRIDE, checklist
-from bibdebitor.backoffice.models import SettingChange
+from bibdebitor.backoffice.models import SettingChange, SignOff
 from bibdebitor.domain.errors import DomainError, gettext_noop
-from bibdebitor.domain.golive import TaskStatus, ready_to_go_live
+from bibdebitor.domain.golive import TASKS_BY_KEY, TaskStatus, ready_to_go_live
 from bibdebitor.ledger.models import Agency
 from bibdebitor.transfer.activation import Activation, activate
 
@@ -114,3 +114,12 @@ def switch_on(agency: Agency, *, preview_code: str, actor: str, override: str = 
                 changed_by=actor,
             )
         return activate(agency, cutoff=agency.cutoff_date, preview_code=preview_code, actor=actor)
+
+
+def sign_off(agency: Agency, *, task: str, status: str, note: str, actor: str) -> SignOff:
+    """Record a manual go-live task's new status (journalled: the latest counts)."""
+    if task not in TASKS_BY_KEY:
+        raise DomainError("unknown_task", gettext_noop("There is no such task."))
+    return SignOff.objects.create(
+        agency=agency, task=task, status=status, note=note.strip(), signed_by=actor
+    )

@@ -25,12 +25,13 @@ from bibdebitor.backoffice.checklist import (
 from bibdebitor.backoffice.cleansing import SEVERITY_LABELS, report
 from bibdebitor.backoffice.dashboard import dashboard
 from bibdebitor.backoffice.forms import NewAgencyForm, SetupForm, SignOffForm, SwitchOnForm
-from bibdebitor.backoffice.models import SettingChange, SignOff
+from bibdebitor.backoffice.models import SettingChange
 from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
+from bibdebitor.backoffice.setup import sign_off as sign_off_task
 from bibdebitor.common.figures import counted
 from bibdebitor.domain.cleansing import Finding
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.domain.golive import GO_LIVE_DATE, TASKS_BY_KEY, Task, sign_off_choices
+from bibdebitor.domain.golive import GO_LIVE_DATE, Task, sign_off_choices
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.ledger.models import Agency, Patron
 
@@ -114,19 +115,23 @@ def agency_checklist(request: HttpRequest, agency_id: str) -> HttpResponse:
 def sign_off(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
     form = SignOffForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["task"] not in TASKS_BY_KEY:
+    if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    else:
-        data = form.cleaned_data
-        SignOff.objects.create(
-            agency=agency,
+        return redirect("agency-checklist", agency_id=agency.agency_id)
+    data = form.cleaned_data
+    try:
+        sign_off_task(
+            agency,
             task=data["task"],
             status=data["status"],
-            note=data["note"].strip(),
-            signed_by=request.user.get_username(),
+            note=data["note"],
+            actor=request.user.get_username(),
         )
+    except DomainError as error:
+        messages.error(request, _(error.message))
+    else:
         messages.success(request, _("Recorded."))
     return redirect("agency-checklist", agency_id=agency.agency_id)
 

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from bibdebitor.backoffice.models import DryRunView
 from bibdebitor.exports import download
 from bibdebitor.sortiment.cutover import latest_dry_run, preview_from_json, store_dry_run
 from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
@@ -29,11 +28,7 @@ def cutover_preview(request: HttpRequest) -> HttpResponse:
     agency, cutoff = form.cleaned_data["agency"], form.cleaned_data["cutoff"]
     query = urlencode({"agency": agency.agency_id, "cutoff": cutoff.isoformat()})
     if request.method == "POST":
-        run = store_dry_run(agency, cutoff, actor=request.user.get_username())
-        # The go-live checklist asks that someone has looked at the dry run for the date.
-        DryRunView.objects.create(
-            agency=agency, cutoff=cutoff, code=run.code, viewed_by=run.made_by
-        )
+        store_dry_run(agency, cutoff, actor=request.user.get_username())
         return redirect(f"{reverse('cutover-preview')}?{query}")
     run = latest_dry_run(agency, cutoff)
     context = {"form": form, "agency": agency, "cutoff": cutoff, "run": run, "query": query}
