@@ -17,6 +17,7 @@ from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.common import validators
 from bibdebitor.domain import vendors
 from bibdebitor.domain.collection import Channel, CollectionRule, rule_errors
+from bibdebitor.domain.debtor_claims import Entry
 from bibdebitor.domain.identifiers import mask_cpr
 from bibdebitor.domain.payment_codes import CodeLine, code_line
 from bibdebitor.domain.vendors import VENDOR_RULES, VendorRules
@@ -205,16 +206,16 @@ class DebtorClaim(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    REGISTERED = "registered", _("registered")
-    CANCELLED = "cancelled", _("cancelled")
-    WRITTEN_DOWN = "written_down", _("written down")
-    REOPENED = "reopened", _("reopened")
-    PAID = "paid", _("paid")
-    WRITTEN_OFF = "written_off", _("written off")
-    HANDED_OVER = "handed_over", _("handed over for collection")
-    # What was paid on a claim the library cancels: taken off the claim, onto the account's
-    # credit (set off against the next invoice, or paid back), and reported as reversed.
-    PAYMENT_TO_CREDIT = "payment_to_credit", _("paid amount moved to credit")
+    """The stored kinds of ``domain.debtor_claims.Entry``, with their labels."""
+
+    REGISTERED = Entry.REGISTERED.value, _("registered")
+    CANCELLED = Entry.CANCELLED.value, _("cancelled")
+    WRITTEN_DOWN = Entry.WRITTEN_DOWN.value, _("written down")
+    REOPENED = Entry.REOPENED.value, _("reopened")
+    PAID = Entry.PAID.value, _("paid")
+    WRITTEN_OFF = Entry.WRITTEN_OFF.value, _("written off")
+    HANDED_OVER = Entry.HANDED_OVER.value, _("handed over for collection")
+    PAYMENT_TO_CREDIT = Entry.PAYMENT_TO_CREDIT.value, _("paid amount moved to credit")
 
 
 class PaymentChannel(models.TextChoices):

@@ -31,6 +31,14 @@ from bibdebitor.debtor.models import (
     Reception,
     SenderSystem,
 )
+from bibdebitor.domain.debtor_claims import (
+    Entry,
+    StateRefused,
+    cancel,
+    fold,
+    reopen,
+    write_down,
+)
 from bibdebitor.domain.identifiers import is_substitute_cpr, passes_modulus11
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import Account as AccountMessage
@@ -289,28 +297,29 @@ class _Registry:
             raise Refused("UKENDT_FORDRING")
         if claim.account.reference != change.account_reference:
             raise Refused("FORKERT_DEBITORKONTO")
-        open_ore, cancelled_ore, cancelled = claim_balance(claim)
-        entry = ClaimEntry(claim=claim, event_id=change.event_id, effective_on=change.effective_on)
-        if change.action is StateAction.CANCEL:
-            if cancelled:
-                raise Refused("FORDRING_ANNULLERET")
-            open_ore += _paid_to_credit(claim, change.effective_on)
-            entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.CANCELLED, open_ore, -open_ore
-        elif change.action is StateAction.WRITE_DOWN:
-            if cancelled:
-                raise Refused("FORDRING_ANNULLERET")
-            if change.amount_ore is None:
-                raise Refused("BELOEB_MANGLER")
-            if change.amount_ore > open_ore:
-                raise Refused("BELOEB_OVERSTIGER_SALDO")
-            amount = change.amount_ore
-            entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.WRITTEN_DOWN, amount, -amount
-        else:
-            if not cancelled:
-                raise Refused("FORDRING_IKKE_ANNULLERET")
-            restored = cancelled_ore
-            entry.kind, entry.amount_ore, entry.delta_ore = EntryKind.REOPENED, restored, restored
-        entry.save()
+        state = fold(claim.entries.order_by("id").values_list("kind", "amount_ore", "delta_ore"))
+        try:
+            if change.action is StateAction.CANCEL:
+                changes = cancel(state)
+            elif change.action is StateAction.WRITE_DOWN:
+                changes = write_down(state, change.amount_ore)
+            else:
+                changes = reopen(state)
+        except StateRefused as refused:
+            raise Refused(refused.code) from None
+        day = change.effective_on
+        for kind, amount, delta in changes:
+            if kind is Entry.PAYMENT_TO_CREDIT:
+                _paid_to_credit(claim, amount, day)
+            else:
+                ClaimEntry.objects.create(
+                    claim=claim,
+                    kind=kind,
+                    amount_ore=amount,
+                    delta_ore=delta,
+                    event_id=change.event_id,
+                    effective_on=day,
+                )
 
     def _change_party(self, change: ChangeLiableParty) -> None:
         account = self.accounts.get(change.account_reference)
@@ -389,14 +398,9 @@ def _liability(account: Account, party: Party, effective_on: dt.date) -> Liabili
     )
 
 
-def _paid_to_credit(claim: DebtorClaim, day: dt.date) -> int:
-    """A cancelled claim owes nothing, so what the citizen paid on it is theirs again: it goes
-    from the claim to the account's credit (set off against the next invoice or paid back),
-    and the library hears it as reversed coverage (docs/protocol.md, "Cancelling a paid
-    claim"). Returns the amount moved."""
-    paid = paid_on(claim)
-    if paid <= 0:
-        return 0
+def _paid_to_credit(claim: DebtorClaim, paid: int, day: dt.date) -> None:
+    """Book what was paid on a claim being cancelled onto the account's credit, and tell the
+    library (docs/protocol.md, "Cancelling a paid claim")."""
     ClaimEntry.objects.create(
         claim=claim,
         kind=EntryKind.PAYMENT_TO_CREDIT,
@@ -414,29 +418,3 @@ def _paid_to_credit(claim: DebtorClaim, day: dt.date) -> int:
         amount_ore=paid,
         text="Fordringen er annulleret: det indbetalte står som tilgodehavende hos kommunen",
     )
-    return paid
-
-
-def paid_on(claim: DebtorClaim) -> int:
-    """What has been paid on the claim and is still applied to it."""
-    paid = 0
-    for kind, amount in claim.entries.values_list("kind", "amount_ore"):
-        if kind == EntryKind.PAID:
-            paid += amount
-        elif kind == EntryKind.PAYMENT_TO_CREDIT:
-            paid -= amount
-    return paid
-
-
-def claim_balance(claim: DebtorClaim) -> tuple[int, int, bool]:
-    """(open amount, amount the latest cancellation took off, whether it is cancelled)."""
-    open_ore, cancelled_ore, cancelled = 0, 0, False
-    for kind, amount, delta in claim.entries.order_by("id").values_list(
-        "kind", "amount_ore", "delta_ore"
-    ):
-        open_ore += delta
-        if kind == EntryKind.CANCELLED:
-            cancelled, cancelled_ore = True, amount
-        elif kind == EntryKind.REOPENED:
-            cancelled, cancelled_ore = False, 0
-    return open_ore, cancelled_ore, cancelled
