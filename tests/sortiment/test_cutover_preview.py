@@ -19,8 +19,8 @@ from bibdebitor.domain.vendors import Vendor
 from bibdebitor.ledger import services
 from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Claim, ClaimEvent
-from bibdebitor.ledger.selectors import claim_state, guardian_on
-from bibdebitor.sortiment.cutover import policy_for, preview, preview_from_json
+from bibdebitor.ledger.selectors import claim_state, guardian_on, policy_for
+from bibdebitor.sortiment.cutover import preview, preview_from_json
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 21)

@@ -13,7 +13,7 @@ from bibdebitor.common import clock
 from bibdebitor.common.figures import counted, remember
 from bibdebitor.domain.cleansing import Consent, Finding, PatronRecord, Severity, findings
 from bibdebitor.ledger.models import Agency, GuardianConsent, Patron
-from bibdebitor.sortiment.cutover import policy_for
+from bibdebitor.ledger.selectors import policy_for
 
 SEVERITY_LABELS = {
     Severity.BLOCKING: gettext_lazy("blocking"),

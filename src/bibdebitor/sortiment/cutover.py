@@ -9,28 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
-from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Max, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import (
     AccountType,
     Blocker,
-    Borrower,
-    ClaimFacts,
     ClaimType,
     Cleansing,
-    Policy,
     classify,
-    guardianships,
 )
 from bibdebitor.domain.identifiers import mask_cpr
-from bibdebitor.ledger.models import Agency, Claim, GuardianConsent
+from bibdebitor.ledger.models import Agency
+from bibdebitor.ledger.selectors import borrowers, claim_facts, policy_for
 from bibdebitor.sortiment.models import DryRun
 
 IDENTIFIER_BLOCKERS = frozenset(
@@ -92,109 +84,6 @@ class Preview:
             total.count += tally.count
             total.amount_ore += tally.amount_ore
         return total
-
-
-def policy_for(agency: Agency, cutoff: dt.date | None) -> Policy:
-    return Policy(
-        cutoff_date=cutoff,
-        substitute_cpr_enabled=agency.substitute_cpr_enabled,
-        vendor=agency.debtor_vendor,
-        adult_age=agency.adult_age,
-        substitute_manual_process=agency.substitute_manual_process,
-        modulus11_required=agency.modulus11_required,
-    )
-
-
-def borrowers(
-    agency: Agency, patron_ids: Collection[int] | None = None
-) -> dict[int, tuple[Borrower, str, str]]:
-    """The agency's patrons (all, or these) as classification sees them, with number and name."""
-    consents: dict[int, list[tuple[str, dt.date, str]]] = defaultdict(list)
-    rows = GuardianConsent.objects.filter(patron__agency=agency).order_by("id")
-    patrons = agency.patrons.all()
-    if patron_ids is not None:
-        rows = rows.filter(patron_id__in=patron_ids)
-        patrons = patrons.filter(pk__in=patron_ids)
-    for patron_id, kind, effective_on, cpr in rows.values_list(
-        "patron_id", "kind", "effective_on", "guardian__cpr"
-    ):
-        consents[patron_id].append((kind, effective_on, cpr))
-    result = {}
-    for pk, number, name, kind, cpr, cvr, birth_date in patrons.values_list(
-        "pk", "patron_number", "name", "kind", "cpr", "cvr", "birth_date"
-    ).iterator(chunk_size=CHUNK):
-        borrower = Borrower(kind, cpr, cvr, birth_date, guardianships(consents.get(pk, [])))
-        result[pk] = (borrower, number, name)
-    return result
-
-
-def _latest(kinds: tuple[EventKind, ...]) -> Max:
-    """The sequence number of the claim's latest event of these kinds (0: none)."""
-    return Max(
-        Case(
-            When(events__kind__in=[k.value for k in kinds], then="events__seq"),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-
-
-def claim_facts(
-    agency: Agency, claim_ids: Collection[int] | None = None
-) -> Iterator[tuple[int, int, ClaimFacts]]:
-    """``(claim id, patron id, facts)`` for the agency's claims (all, or these), derived from
-    the journal in one aggregate query."""
-    claims = Claim.objects.filter(agency=agency)
-    if claim_ids is not None:
-        claims = claims.filter(pk__in=claim_ids)
-    rows = (
-        claims.values("pk")
-        .annotate(
-            open_ore=Coalesce(Sum("events__delta_ore"), 0),
-            acknowledged=_latest((EventKind.ACKNOWLEDGED,)),
-            sent=_latest((EventKind.QUEUED, EventKind.TRANSFERRED, EventKind.ACCEPTED)),
-            rejected=_latest((EventKind.REJECTED,)),
-            cancelled=_latest((EventKind.CANCELLED,)),
-            reopened=_latest((EventKind.REOPENED,)),
-        )
-        .values_list(
-            "pk",
-            "patron_id",
-            "kind",
-            "created_on",
-            "open_ore",
-            "acknowledged",
-            "sent",
-            "rejected",
-            "cancelled",
-            "reopened",
-        )
-        .order_by()
-    )
-    for (
-        claim_id,
-        patron_id,
-        kind,
-        created_on,
-        open_ore,
-        ack,
-        sent,
-        rejected,
-        cancelled,
-        reopened,
-    ) in rows.iterator(chunk_size=CHUNK):
-        yield (
-            claim_id,
-            patron_id,
-            ClaimFacts(
-                kind=kind,
-                created_on=created_on,
-                acknowledged=ack > 0,
-                open_ore=open_ore,
-                cancelled=cancelled > reopened,
-                transferred=sent > rejected,
-            ),
-        )
 
 
 def preview(agency: Agency, cutoff: dt.date) -> Preview:

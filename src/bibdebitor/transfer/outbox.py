@@ -21,6 +21,7 @@ from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
 from bibdebitor.domain.references import account_reference, claim_reference
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, Patron
+from bibdebitor.ledger.selectors import borrowers, claim_facts, policy_for
 from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
 from bibdebitor.protocol.messages import (
     Account,
@@ -33,7 +34,6 @@ from bibdebitor.protocol.messages import (
     SubClaim,
 )
 from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
-from bibdebitor.sortiment.cutover import borrowers, claim_facts, policy_for
 from bibdebitor.sortiment.services import ClassBook
 from bibdebitor.transfer.models import (
     DebtorAccount,
