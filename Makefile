@@ -56,7 +56,8 @@ DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
 BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests_broker
 
 # Each process's production settings (behind TLS) pass Django's deployment checks.
-DEPLOY_CHECK := env -u BIBDEBITOR_DEBUG BIBDEBITOR_TLS=1 BIBDEBITOR_DATA_DIR=var/deploy-check
+DEPLOY_CHECK := env -u BIBDEBITOR_DEBUG BIBDEBITOR_TLS=1 BIBDEBITOR_TRUSTED_PROXY=127.0.0.1 \
+    BIBDEBITOR_DATA_DIR=var/deploy-check
 deploy-check: $(STAMP) node_modules/.package-lock.json
 	$(DEPLOY_CHECK) $(BIN)/bibdebitor check --deploy --fail-level WARNING
 	$(DEPLOY_CHECK) $(BIN)/bibdebitor-debtor check --deploy --fail-level WARNING

@@ -27,6 +27,14 @@ class RedactCprFilter(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """The plain format, masked again as a whole: a traceback (a database error quoting a
+    unique key, say) may carry a CPR number the message filter never saw."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_cpr(super().format(record))
+
+
 class JsonLinesFormatter(logging.Formatter):
     """One JSON object per line (``BIBDEBITOR_LOG_FORMAT=json``), for a log collector. The
     whole line is masked again, tracebacks included: a CPR number must not leave this way."""

@@ -150,3 +150,14 @@ def test_allocation_is_oldest_first_and_exact(amount, items):
 def test_allocation_refuses_nothing_or_less():
     with pytest.raises(RuleError):
         allocate(0, [("a", 100)])
+
+
+def test_claims_left_without_collection_get_no_reminder_and_are_not_handed_over():
+    """Seed 003: such claims "ligge uden opkrævning" -- also those invoiced before."""
+    assert next_step(CollectionRule(), facts(), days(10)) is Step.REMIND
+    off = CollectionRule(collect=False)
+    for later in (10, 60, 365):
+        assert next_step(off, facts(), days(later)) is Step.NOTHING
+    noticed = facts(reminders=(days(10), days(20), days(30)), notice_on=days(30))
+    assert next_step(CollectionRule(), noticed, days(60)) is Step.HAND_OVER
+    assert next_step(off, noticed, days(60)) is Step.NOTHING

@@ -73,6 +73,7 @@ def queue_gauges(
     group: str,
     names: Mapping[int, str],
     now: dt.datetime,
+    label: str,
 ) -> Iterator[Metric]:
     """A leased queue's depth and the age of its oldest unfinished message, per group (an
     agency, an instance; every group named, empty ones too): ``<prefix>_depth`` and
@@ -84,12 +85,12 @@ def queue_gauges(
         .values_list("state", group)
         .annotate(n=Count("id"), oldest=Min("created_at"))
     )
-    label = group.removesuffix("_id")
     depth = dict.fromkeys(names.values(), 0)
     ages = dict.fromkeys(names.values(), 0.0)
     for _state, key, n, first in rows:
-        depth[names[key]] += n
-        ages[names[key]] = max(ages[names[key]], (now - first).total_seconds(), 0.0)
+        name = names.get(key, str(key))  # a group made since ``names`` was read
+        depth[name] = depth.get(name, 0) + n
+        ages[name] = max(ages.get(name, 0.0), (now - first).total_seconds(), 0.0)
     yield gauge(f"{prefix}_depth", waiting, label, depth)
     yield gauge(
         f"{prefix}_oldest_age_seconds",

@@ -121,6 +121,7 @@ class CoverageReporter:
         self.identity = identity or own_identity()
         self.batch_size = batch_size
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.heartbeat: Heartbeat | None = None  # while running as a worker (``run``)
         self.queue = LeasedQueue(
             CoverageMessage,
             owner=self.name,
@@ -136,15 +137,17 @@ class CoverageReporter:
         self.client.close()
 
     def run(self, stop: threading.Event, idle_seconds: float = 0.2) -> None:
-        heartbeat = Heartbeat("coverage", self.name)
+        self.heartbeat = Heartbeat("coverage", self.name)
         while not stop.is_set():
-            heartbeat.beat()
+            self.heartbeat.beat()
             if self.run_once().sent == 0:
                 stop.wait(idle_seconds)
 
     def run_once(self) -> ReportResult:
         result = ReportResult()
         for recipient_id in self._recipients_waiting():
+            if self.heartbeat is not None:
+                self.heartbeat.beat()  # per library system: each call may take its timeout
             scope = CoverageMessage.objects.filter(recipient_id=recipient_id)
             batch = self.queue.take(scope, self.batch_size, clock.now())
             if batch:

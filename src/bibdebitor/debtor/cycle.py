@@ -195,9 +195,11 @@ class _DayRun:
             notice_on=notices[0] if notices else None,
             open_ore=open_ore,
             last_timely_payment_date=max(latest_srb, invoice.deadline),
-            # The account type the claim arrived on, not the age today: a claim made at 17
-            # without a guardian is never collected from the adult.
-            liable_is_minor=invoice.account.account_type_uuid == MINOR_WITHOUT_GUARDIAN,
+            # The account type the claim arrived on as well as the age today: a claim made at
+            # 17 without a guardian is never collected from the adult, and a child the library
+            # sent as an adult (birth date unknown there) is not collected either.
+            liable_is_minor=invoice.account.account_type_uuid == MINOR_WITHOUT_GUARDIAN
+            or party.is_minor,
             liable_has_substitute_cpr=party.has_substitute_cpr,
             handed_over=False,
         )

@@ -26,7 +26,9 @@ from bibdebitor.debtor.models import (
 
 
 def collect() -> Iterator[Metric]:
-    instances = dict(Instance.objects.values_list("pk", "name"))
+    # By instance UUID (names need not be unique); not "instance", which Prometheus gives
+    # every scraped series for its target.
+    instances = {pk: str(key) for pk, key in Instance.objects.values_list("pk", "instance_uuid")}
     yield from queue_gauges(
         "bibdebitor_coverage_outbox",
         "Coverage messages waiting to reach the library (nightly ones included)",
@@ -34,6 +36,7 @@ def collect() -> Iterator[Metric]:
         "instance_id",
         instances,
         clock.now(),  # the debtor system's own (possibly moved) clock
+        label="debtor_instance",
     )
     yield counter(
         "bibdebitor_coverage_deliveries",

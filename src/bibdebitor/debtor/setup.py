@@ -84,11 +84,11 @@ def unmapped_classes(instance: Instance) -> list[SubscribedClass]:
     return [c for c in classes if c.class_uuid not in mapped]
 
 
-@transaction.atomic
 def _classes(facet: str) -> list:
     return [c for c in CLASSES if c.facet == facet]
 
 
+@transaction.atomic
 def set_default_rules(instance: Instance) -> None:
     for account_type in _classes(ACCOUNT_TYPE_FACET):
         for claim_type in _classes(CLAIM_TYPE_FACET):

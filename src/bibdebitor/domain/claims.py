@@ -159,13 +159,10 @@ def _reopen(state: ClaimState, _amount: int) -> tuple[ClaimState, int]:
 
 
 def _cover(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
-    """A payment. What exceeds the open balance is kept as a credit, never lost."""
+    """A payment. What exceeds the open balance is kept as a credit, never lost -- all of it
+    on a cancelled claim (a payment the debtor system booked before it learnt of the
+    cancellation; its reversal follows and takes the credit back)."""
     _require(amount > 0, "zero_amount", gettext_noop("The amount must be more than 0 kr."))
-    _require(
-        state.lifecycle is not Lifecycle.CANCELLED,
-        "cancelled",
-        gettext_noop("The claim is cancelled."),
-    )
     applied = min(amount, state.open)
     open_amount = state.open - applied
     new = replace(
@@ -173,7 +170,9 @@ def _cover(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
         open=open_amount,
         covered=state.covered + amount,
         credit=state.credit + amount - applied,
-        lifecycle=_lifecycle_for(open_amount),
+        lifecycle=state.lifecycle
+        if state.lifecycle is Lifecycle.CANCELLED
+        else _lifecycle_for(open_amount),
     )
     return new, -applied
 

@@ -213,8 +213,8 @@ def hand_over_blockers(
 
 
 def next_step(rule: CollectionRule, facts: InvoiceFacts, today: dt.date) -> Step:
-    if facts.handed_over or facts.open_ore <= 0:
-        return Step.NOTHING
+    if facts.handed_over or facts.open_ore <= 0 or not rule.collect:
+        return Step.NOTHING  # collection switched off: no reminder, no hand-over either
     reminder_on = next_reminder_on(rule, facts)
     if reminder_on is not None:
         return Step.REMIND if today >= reminder_on else Step.NOTHING

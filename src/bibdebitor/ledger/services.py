@@ -68,6 +68,7 @@ def _today() -> dt.date:
     return clock.today()
 
 
+@transaction.atomic  # with its substitute CPR, if one is made: both or neither
 def register_patron(
     agency: Agency,
     *,

@@ -221,7 +221,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact_cpr": {"()": "bibdebitor.logfilters.RedactCprFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "bibdebitor.logfilters.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "bibdebitor.logfilters.JsonLinesFormatter"},
     },
     "handlers": {

@@ -38,6 +38,7 @@ def collect() -> Iterator[Metric]:
         "agency_id",
         agencies,
         now,
+        label="agency",
     )
     finished = counts_by(
         OutboxMessage.objects.filter(state__in=(Lease.DONE, Lease.REJECTED)), "state"

@@ -317,9 +317,13 @@ def enqueue_party_change(accounts: Iterable[DebtorAccount], effective_on: dt.dat
 
 
 def on_claim_events(events: list[ClaimEvent]) -> None:
-    if not events or not Agency.objects.filter(integration_active=True).exists():
-        return  # nothing is handed over anywhere yet (a generator or an import before go-live)
+    if not events:
+        return
+    # Changes to claims already handed over are always told, also while an integration is
+    # paused (they wait in the outbox until it is switched on again).
     reopened_at_library = enqueue_state_changes(events)
+    if not Agency.objects.filter(integration_active=True).exists():
+        return  # nothing new is handed over anywhere (a generator or an import before go-live)
     fresh = {e.claim_id for e in events if e.kind == EventKind.CREATED}
     candidates = fresh | set(reopened_at_library)
     if not candidates:

@@ -1,5 +1,7 @@
 """Collection rules per account type × claim type: each existing rule (per claim type) becomes
-the rule of every account type, as it applied to all of them before."""
+the rule of every account type, as it applied to all of them before. The columns become
+required in the next migration: PostgreSQL refuses to alter a table with rows just written
+in the same transaction (pending foreign-key triggers)."""
 
 import uuid
 
@@ -72,20 +74,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(one_rule_per_account_type, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="claimrule",
-            name="account_type_uuid",
-            field=models.UUIDField(verbose_name="account type"),
-        ),
-        migrations.AlterField(
-            model_name="claimrule",
-            name="user_key",
-            field=models.CharField(max_length=50, verbose_name="claim type"),
-        ),
-        migrations.AddConstraint(
-            model_name="claimrule",
-            constraint=models.UniqueConstraint(
-                fields=("instance", "account_type_uuid", "claim_type_uuid"), name="rule_unique"
-            ),
-        ),
     ]
