@@ -8,6 +8,7 @@ balances can also be summed in SQL. Pure Python, no Django.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -250,3 +251,26 @@ def fold(events: Iterable[Event]) -> ClaimState:
     for event in events:
         state, _delta = apply(state, event)
     return state
+
+
+def check_claim_facts(
+    *, kind: str, created_on: dt.date, due_date: dt.date, today: dt.date, acknowledged: bool = False
+) -> None:
+    """A new claim's own facts, before it is written (the service and the import alike)."""
+    if kind not in {k.value for k in ClaimKind}:
+        raise DomainError(
+            "claim_kind", gettext_noop("The claim kind must be late fee or replacement.")
+        )
+    if created_on > today:
+        raise DomainError(
+            "created_future", gettext_noop("A claim cannot be created in the future.")
+        )
+    if due_date < created_on:
+        raise DomainError(
+            "due_before_created", gettext_noop("The due date is before the creation date.")
+        )
+    if acknowledged and kind != ClaimKind.REPLACEMENT:
+        raise DomainError(
+            "acknowledgement_kind",
+            gettext_noop("Only a replacement claim can be acknowledged."),
+        )

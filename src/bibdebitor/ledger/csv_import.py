@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from bibdebitor.common import clock
-from bibdebitor.domain.claims import ClaimKind
+from bibdebitor.domain.claims import ClaimKind, check_claim_facts
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.money import parse_claim_amount
@@ -41,7 +41,7 @@ from bibdebitor.ledger.models import (
     GuardianConsent,
     Patron,
 )
-from bibdebitor.ledger.services import check_claim_facts, opening_events, refresh_block
+from bibdebitor.ledger.services import opening_events, refresh_block
 
 BATCH_SIZE = 2000
 

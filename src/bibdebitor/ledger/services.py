@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from bibdebitor.common import clock
-from bibdebitor.domain.claims import ClaimKind, ClaimState, Event, apply, fold
+from bibdebitor.domain.claims import ClaimKind, ClaimState, Event, apply, check_claim_facts, fold
 from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.identifiers import Gender, generate_substitute_cpr
@@ -314,28 +314,6 @@ def create_claim(
         )
     append_events(events, actor=actor)
     return claim
-
-
-def check_claim_facts(
-    *, kind: str, created_on: dt.date, due_date: dt.date, today: dt.date, acknowledged: bool = False
-) -> None:
-    if kind not in {k.value for k in ClaimKind}:
-        raise DomainError(
-            "claim_kind", gettext_noop("The claim kind must be late fee or replacement.")
-        )
-    if created_on > today:
-        raise DomainError(
-            "created_future", gettext_noop("A claim cannot be created in the future.")
-        )
-    if due_date < created_on:
-        raise DomainError(
-            "due_before_created", gettext_noop("The due date is before the creation date.")
-        )
-    if acknowledged and kind != ClaimKind.REPLACEMENT:
-        raise DomainError(
-            "acknowledgement_kind",
-            gettext_noop("Only a replacement claim can be acknowledged."),
-        )
 
 
 def opening_events(
