@@ -69,6 +69,7 @@ class LeasedQueue(Generic[M]):
             until = now + self.lease
             self._rows(chosen).update(state=Lease.LEASED, lease_owner=self.owner, lease_until=until)
             for message in chosen:
+                # A queue model's fields (the module's contract), unknown to models.Model.
                 message.state, message.lease_owner, message.lease_until = (  # type: ignore[attr-defined]
                     Lease.LEASED,
                     self.owner,
@@ -121,6 +122,7 @@ class LeasedQueue(Generic[M]):
     def put_back(self, messages: Sequence[M], now: dt.datetime) -> None:
         if not messages:
             return
+        # ``attempts``: a queue model's field (the module's contract), unknown to models.Model.
         attempts = max(m.attempts for m in messages) + 1  # type: ignore[attr-defined]
         delay = dt.timedelta(seconds=backoff(attempts, self.retry_base, self.retry_cap))
         self._rows(messages).update(
