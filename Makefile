@@ -40,11 +40,13 @@ BENCH_SIZE ?= full
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --size $(BENCH_SIZE)
 
-# Lint: ruff, and every model change has its migration (each process's own apps).
+# Lint: ruff, the layers' import contract (docs/architecture.md), the type checker, and every
+# model change has its migration (each process's own apps).
 MIGRATIONS_CHECK := makemigrations --check --dry-run -v 1
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor $(MIGRATIONS_CHECK)
 	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor-debtor $(MIGRATIONS_CHECK)
 	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor-broker $(MIGRATIONS_CHECK)
@@ -52,8 +54,8 @@ lint: $(STAMP)
 # The three processes' suites on SQLite, then every database test again on a throw-away
 # PostgreSQL cluster (the debtor system's and the service platform's own tests run with their
 # own settings). Browser tests drive Debian's chromium, installed by scripts/ensure-chromium.
-DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests_debtor
-BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests_broker
+DEBTOR_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.debtor tests/debtor
+BROKER_TESTS := $(BIN)/pytest --ds=bibdebitor.settings.broker tests/broker
 
 # Each process's production settings (behind TLS) pass Django's deployment checks.
 DEPLOY_CHECK := env -u BIBDEBITOR_DEBUG BIBDEBITOR_TLS=1 BIBDEBITOR_TRUSTED_PROXY=127.0.0.1 \

@@ -31,7 +31,7 @@ def main() -> None:
     from django.db import connection
 
     from bibdebitor.domain.vendors import Vendor
-    from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+    from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
     from bibdebitor.ledger.models import Agency
     from bibdebitor.sortiment.cutover import preview
 

@@ -68,8 +68,8 @@ def seed(accounts: int, claims: int) -> float:
         SenderSystem,
     )
     from bibdebitor.debtor.setup import map_sortiment, set_default_rules, subscribe
+    from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CatalogueClass
     from bibdebitor.domain.classification import AccountType, ClaimType
-    from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CatalogueClass
 
     if Instance.objects.filter(instance_uuid=INSTANCE).exists():
         return 0.0

@@ -46,7 +46,7 @@ def main() -> None:
     library_django("bibdebitor-fees-")
     from django.db import connection
 
-    from bibdebitor.processes import free_port, wait_for_port
+    from bibdebitor.harness.processes import free_port, wait_for_port
 
     started = time.perf_counter()
     tokens = _seed(args.claims, args.tokens)
@@ -125,7 +125,7 @@ def _seed(claims: int, token_count: int) -> list[str]:
     from django.utils import timezone
 
     from bibdebitor.citizen.models import AccessToken, ClientSystem
-    from bibdebitor.credentials import digest
+    from bibdebitor.common.credentials import digest
     from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Patron
 
     agency = Agency.objects.create(

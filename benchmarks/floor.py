@@ -30,7 +30,7 @@ import httpx
 from report import publish
 from waitress.server import create_server
 
-from bibdebitor.processes import free_port, wait_for_port
+from bibdebitor.harness.processes import free_port, wait_for_port
 from bibdebitor.protocol.codec import decode_request, encode
 from bibdebitor.protocol.messages import (
     Account,

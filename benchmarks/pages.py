@@ -4,7 +4,7 @@ p50 and p95 over repeated requests, with the role that uses the page.
 
     .venv/bin/python benchmarks/pages.py --claims 1000000 [--patrons 100000] [--requests 15]
 
-A generated municipality (``ledger.generator``), of which the claims from a year back are
+A generated municipality (``harness.generator``), of which the claims from a year back are
 handed over and a fifth of those covered, with error tasks; a second, small agency beside it
 so every list has more than one row. ``--data-dir`` keeps the seeded database for the next
 run (seeding 1,000,000 claims takes minutes). SQLite, or PostgreSQL when DATABASE_URL is set.
@@ -55,7 +55,7 @@ def seed(patrons: int, claims: int) -> float:
 
     from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
     from bibdebitor.domain.vendors import Vendor
-    from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+    from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
     from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, EventKind
     from bibdebitor.ledger.services import set_pin
     from bibdebitor.transfer.models import ErrorTask

@@ -45,8 +45,8 @@ def main() -> None:
     args = parser.parse_args()
     root = library_django("bibdebitor-latency-")
 
-    from bibdebitor.debtor.process import DEBTOR_CLI, DebtorProcess
-    from bibdebitor.processes import free_port, wait_for_port
+    from bibdebitor.harness.debtor import DEBTOR_CLI, DebtorProcess
+    from bibdebitor.harness.processes import free_port, wait_for_port
 
     library_port = free_port()
     debtor = DebtorProcess(root / "debtor")
@@ -125,7 +125,7 @@ def _library(debtor, token: str, count: int):
     from django.utils import timezone
 
     from bibdebitor.citizen.models import AccessToken, ClientSystem
-    from bibdebitor.credentials import digest
+    from bibdebitor.common.credentials import digest
     from bibdebitor.ledger.services import create_claim, register_patron
     from bibdebitor.sortiment.cutover import preview
     from bibdebitor.transfer.activation import activate

@@ -38,8 +38,8 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count
 
-    from bibdebitor.debtor.process import DEBTOR_CLI, DebtorProcess
     from bibdebitor.domain.reconciliation import Cause
+    from bibdebitor.harness.debtor import DEBTOR_CLI, DebtorProcess
     from bibdebitor.transfer.reconciliation import StatementSource, reconcile
 
     debtor = DebtorProcess(root / "debtor").start()

@@ -41,7 +41,7 @@ def main() -> None:
     root = library_django("bibdebitor-transfer-")
     from django.db import connection
 
-    from bibdebitor.debtor.process import DebtorProcess
+    from bibdebitor.harness.debtor import DebtorProcess
     from bibdebitor.sortiment.cutover import preview
     from bibdebitor.transfer.activation import activate
     from bibdebitor.transfer.models import Delivery, OutboxMessage

@@ -1,13 +1,30 @@
+"""Fixtures every process's suite shares. The three processes' tests live under ``tests/``:
+the library's by default, ``tests/debtor`` with ``--ds=bibdebitor.settings.debtor`` and
+``tests/broker`` with ``--ds=bibdebitor.settings.broker``. Each run collects only its own
+process's tests, and the library's fixtures load only under the library's settings (they
+need its models)."""
+
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 
-from bibdebitor.common import clock
-from bibdebitor.domain.vendors import Vendor
-from bibdebitor.ledger.models import Agency
-from bibdebitor.ledger.services import register_patron
+# pytest-django has set the settings module from --ds (or pyproject) before this is imported.
+_OWN_DIRECTORY = {
+    "bibdebitor.settings.debtor": "debtor",
+    "bibdebitor.settings.broker": "broker",
+}.get(os.environ["DJANGO_SETTINGS_MODULE"])
+_OTHER_PROCESSES = {"debtor", "broker"} - {_OWN_DIRECTORY}
+
+if _OWN_DIRECTORY is None:
+    collect_ignore = sorted(_OTHER_PROCESSES)
+    pytest_plugins = ["tests.library_fixtures"]
+else:
+    collect_ignore = sorted(
+        path.name
+        for path in Path(__file__).parent.iterdir()
+        if path.is_dir() and path.name != _OWN_DIRECTORY
+    )
 
 
 def pytest_addoption(parser):
@@ -19,17 +36,6 @@ def pytest_addoption(parser):
     )
 
 
-def with_integration_settings(agency):
-    """Every setting the integration needs, with fresh identifiers (not yet switched on)."""
-    agency.organisation_uuid = uuid.uuid4()
-    agency.debtor_instance_uuid = uuid.uuid4()
-    agency.sender_instance_uuid = uuid.uuid4()
-    agency.org_unit_uuid = uuid.uuid4()
-    agency.substitute_cpr_enabled = True
-    agency.save()
-    return agency
-
-
 @pytest.fixture(autouse=True)
 def _fresh_figures():
     """Overview totals are kept a minute per process (common/figures.py); each test counts
@@ -37,38 +43,6 @@ def _fresh_figures():
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture
-def agency(db):
-    return Agency.objects.create(
-        agency_id="717300",
-        name="Lyngby-Taarbæk Bibliotekerne",
-        cvr="29189129",
-        municipality_code="173",
-        debtor_vendor=Vendor.KMD_OPUS,
-    )
-
-
-@pytest.fixture
-def adult(agency):
-    return register_patron(
-        agency, patron_number="1001", kind="person", name="Søren Ærø", cpr="150575-1007"
-    )
-
-
-@pytest.fixture
-def minor(agency):
-    """Eleven years old by the library's clock, whatever year the suite runs in."""
-    today = clock.today()
-    return register_patron(
-        agency,
-        patron_number="1002",
-        kind="person",
-        name="Ida Ærø",
-        cpr="",
-        birth_date=today.replace(year=today.year - 11, day=1),
-    )
 
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
-from bibdebitor.broker.process import BrokerProcess
-from bibdebitor.debtor.process import DebtorProcess
+from bibdebitor.harness.broker import BrokerProcess
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import create_claim, register_patron
 from bibdebitor.protocol.signing import make_identity

@@ -22,11 +22,11 @@ from bibdebitor.domain.cleansing import Finding, Severity
 from bibdebitor.domain.golive import Status, TaskStatus, sign_off_choices, tasks_for
 from bibdebitor.domain.money import format_count, format_kroner
 from bibdebitor.domain.vendors import Vendor
-from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Patron
 from bibdebitor.sortiment.console import print_preview
 from bibdebitor.sortiment.cutover import preview
-from tests.conftest import with_integration_settings
+from tests.library_fixtures import with_integration_settings
 
 SIZE = MunicipalitySize(patrons=60, claims=240, years=2)
 

@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bibdebitor.common.payment_simulator import DECLINED_CARD
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.ledger.selectors import claim_state, patron_is_blocked
 from bibdebitor.ledger.services import record_coverage
-from bibdebitor.payment_simulator import DECLINED_CARD
 
 from .conftest import CPR, PIN, days_ago
 

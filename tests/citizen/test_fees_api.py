@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bibdebitor.citizen.models import AccessToken, ClientSystem
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.ledger.selectors import journal_summaries, patron_claim_summaries

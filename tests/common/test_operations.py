@@ -15,10 +15,10 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from bibdebitor.common.heartbeat import Heartbeat
+from bibdebitor.common.logfilters import JsonLinesFormatter
 from bibdebitor.common.models import WorkerHeartbeat
-from bibdebitor.logfilters import JsonLinesFormatter
 from bibdebitor.transfer.models import MessageState, OutboxMessage
-from tests.conftest import with_integration_settings
+from tests.library_fixtures import with_integration_settings
 from tests.transfer.conftest import adults, claim_for, switch_on
 
 pytestmark = pytest.mark.django_db

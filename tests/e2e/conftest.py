@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bibdebitor.backoffice.roles import LIBRARY_STAFF
-from bibdebitor.processes import cli, free_port
+from bibdebitor.harness.processes import cli, free_port
 
 from .demo_walk import Demo
 

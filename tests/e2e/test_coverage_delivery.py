@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.payment_codes import code_line
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.transfer.models import AppliedRegistration, CoverageCredential
 from tests.servers import FaultProxy

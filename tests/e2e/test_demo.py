@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from bibdebitor.demo.landscape import new_secret
-from bibdebitor.processes import cli, free_port
+from bibdebitor.harness.processes import cli, free_port
 
 LIBRARY = cli("main")
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bibdebitor.ledger.generator import MunicipalitySize
+from bibdebitor.harness.generator import MunicipalitySize
 from bibdebitor.transfer.models import Delivery
 from tests.robustness.conftest import make_landscape, wait_until
 from tests.transfer.conftest import unfinished

@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.classification import ClaimType
 from bibdebitor.domain.reconciliation import Cause
-from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+from bibdebitor.harness.debtor import DebtorProcess
+from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Agency, Claim
 from bibdebitor.ledger.services import record_coverage, register_patron, write_down
 from bibdebitor.transfer.models import (

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bibdebitor.processes import cli, free_port, wait_for_port
+from bibdebitor.harness.processes import cli, free_port, wait_for_port
 
 LIBRARY = cli("main")
 

@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 
-from bibdebitor.broker.process import BrokerProcess
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.payment_codes import code_line
+from bibdebitor.harness.broker import BrokerProcess
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.protocol.signing import write_identity
 from bibdebitor.transfer.models import CoverageCredential, MessageState, OutboxMessage

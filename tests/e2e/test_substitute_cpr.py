@@ -9,9 +9,9 @@ import datetime as dt
 
 import pytest
 
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.classification import Blocker
 from bibdebitor.domain.identifiers import parse_cpr
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.selectors import claim_state
 from bibdebitor.ledger.services import register_patron
 from bibdebitor.sortiment.cutover import preview

@@ -13,11 +13,11 @@ import uuid
 import httpx
 import pytest
 
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.claims import EventKind, Lifecycle
 from bibdebitor.domain.classification import ClaimType
 from bibdebitor.domain.payment_codes import code_line, parse_code_line
 from bibdebitor.domain.vendors import Vendor
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.models import ClaimEvent, PatronBlockEvent
 from bibdebitor.ledger.selectors import claim_state
 from bibdebitor.ledger.services import register_patron

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from bibdebitor.appendonly import AppendOnlyError
+from bibdebitor.common.appendonly import AppendOnlyError
 from bibdebitor.domain.claims import EventKind, JournalError, Lifecycle
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger import services

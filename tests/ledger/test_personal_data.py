@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from bibdebitor.common.logfilters import redact_cpr
 from bibdebitor.ledger import services
 from bibdebitor.ledger.csv_import import ImportRejected, import_claims, import_patrons
 from bibdebitor.ledger.models import PersonalDataAccess
-from bibdebitor.logfilters import redact_cpr
 
 pytestmark = pytest.mark.django_db
 CPRS = ["1505751007", "150575-1007", "0101902005", "3202901234", "0101154000"]

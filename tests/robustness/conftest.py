@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from bibdebitor.demo.landscape import Landscape, Municipality
 from bibdebitor.domain.claims import EventKind
-from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.activation import activate
 from bibdebitor.transfer.reconciliation import StatementSource, reconcile
-from tests.conftest import with_integration_settings
+from tests.library_fixtures import with_integration_settings
 
 DRILL_ENV = {
     "BIBDEBITOR_LEASE_SECONDS": "3",  # a killed worker's messages are taken up again soon

@@ -15,15 +15,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from bibdebitor.broker.process import BrokerProcess
 from bibdebitor.citizen.models import AccessToken, ClientSystem
-from bibdebitor.credentials import digest
-from bibdebitor.debtor.process import DebtorProcess
+from bibdebitor.common.credentials import digest
+from bibdebitor.harness.broker import BrokerProcess
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES
 from bibdebitor.transfer.models import CoverageCredential, InboxMessage
-from tests.conftest import with_integration_settings
+from tests.library_fixtures import with_integration_settings
 from tests.protocol.samples import registration
 from tests.protocol.test_hostile_xml import BILLION_LAUGHS, XXE_FILE
 from tests.transfer.test_inbox import registration as coverage_registration

@@ -16,8 +16,8 @@ from bibdebitor.domain.classification import (
     classify,
 )
 from bibdebitor.domain.vendors import Vendor
+from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger import services
-from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Claim, ClaimEvent
 from bibdebitor.ledger.selectors import claim_state, guardian_on, policy_for
 from bibdebitor.sortiment.cutover import preview, preview_from_json

@@ -3,9 +3,9 @@ import uuid
 
 import pytest
 
+from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
 from bibdebitor.domain.classification import AccountType, ClaimType
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
 from bibdebitor.sortiment.models import SortimentClass
 from bibdebitor.sortiment.services import class_for, extend_with_org_unit, replace_class
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from bibdebitor.debtor.process import DebtorProcess
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.ledger.services import create_claim, register_patron
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.activation import activate

@@ -5,11 +5,11 @@ import zlib
 import httpx
 import pytest
 
+from bibdebitor.domain.catalogue import CLAIM_TYPE_FACET
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.ledger.services import cancel, change_identifier, reopen, write_down
 from bibdebitor.protocol.codec import decode_request
-from bibdebitor.sortiment.catalogue import CLAIM_TYPE_FACET
 from bibdebitor.sortiment.models import SortimentClass
 from bibdebitor.sortiment.services import replace_class
 from bibdebitor.transfer.models import (

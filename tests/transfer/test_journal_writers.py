@@ -12,12 +12,12 @@ import pytest
 from django.utils import timezone
 
 from bibdebitor.domain.claims import EventKind
+from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.csv_import import import_claims
-from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.ledger.services import change_identifier
 from bibdebitor.transfer.models import MessageKind, OutboxMessage
-from tests.conftest import with_integration_settings
+from tests.library_fixtures import with_integration_settings
 
 from .conftest import adults, claim_for, switch_on
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bibdebitor.common import clock
+from bibdebitor.domain.catalogue import CLASSES
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Claim, ClaimEvent, Patron
@@ -20,7 +21,6 @@ from bibdebitor.ledger.services import (
 )
 from bibdebitor.protocol.client import backoff
 from bibdebitor.protocol.messages import ChangeClaimState, CreateAccounts
-from bibdebitor.sortiment.catalogue import CLASSES
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer import outbox
 from bibdebitor.transfer.activation import activate, deactivate
@@ -39,7 +39,7 @@ from bibdebitor.transfer.sender import (
     build_request,
 )
 from bibdebitor.transfer.tasks import dismiss, open_tasks, retry
-from tests.conftest import with_integration_settings
+from tests.library_fixtures import with_integration_settings
 
 from .conftest import CUTOFF, adults, claim_for, switch_on
 

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from bibdebitor.domain.catalogue import CLAIM_TYPE_FACET
 from bibdebitor.domain.claims import EventKind, Lifecycle
 from bibdebitor.domain.reconciliation import Cause
 from bibdebitor.ledger.selectors import claim_state
-from bibdebitor.sortiment.catalogue import CLAIM_TYPE_FACET
 from bibdebitor.sortiment.models import SortimentClass
 from bibdebitor.sortiment.services import replace_class
 from bibdebitor.transfer.models import (

@@ -8,9 +8,9 @@ import uuid
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from bibdebitor import soapviews
 from bibdebitor.broker.models import Municipality, StatusClient
 from bibdebitor.broker.registry import municipality_status
+from bibdebitor.common import soapviews
 
 
 @require_GET

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.common import validators
+from bibdebitor.common.appendonly import AppendOnlyModel
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.protocol.messages import Service as ProtocolService
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from bibdebitor import soapviews
 from bibdebitor.broker.forwarding import Unreachable, forward, record
 from bibdebitor.broker.gate import Refused, admit
 from bibdebitor.broker.models import Service
-from bibdebitor.texts import in_danish
+from bibdebitor.common import soapviews
+from bibdebitor.common.texts import in_danish
 
 
 @csrf_exempt  # a machine endpoint: the caller is authenticated by its signature

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from bibdebitor import soapviews
 from bibdebitor.citizen.fees import api_fees
 from bibdebitor.citizen.models import AccessToken, ClientSystem
 from bibdebitor.citizen.patrons import find_patron, live_token_patron, lock_name
+from bibdebitor.common import soapviews
+from bibdebitor.common.credentials import digest
 from bibdebitor.common.throttle import Door, Gate
-from bibdebitor.credentials import digest
 from bibdebitor.ledger.models import Agency, Patron
 from bibdebitor.ledger.services import pin_matches
 

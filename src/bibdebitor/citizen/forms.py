@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bibdebitor.payment_simulator import PaymentMethodForm
+from bibdebitor.common.payment_simulator import PaymentMethodForm
 
 
 class SignInForm(forms.Form):

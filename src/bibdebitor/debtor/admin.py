@@ -5,6 +5,7 @@ read-only: money is booked through the services (staff pages, bank files, portal
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.common.readonly_admin import ReadOnlyAdmin
 from bibdebitor.debtor.models import (
     Account,
     ClaimRule,
@@ -19,7 +20,6 @@ from bibdebitor.debtor.models import (
     SenderSystem,
     SortimentSubscription,
 )
-from bibdebitor.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Instance)

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibdebitor.common.heartbeat import Heartbeat
+from bibdebitor.common.identity import own_identity
 from bibdebitor.common.leasedqueue import UNFINISHED, Lease, LeasedQueue
 from bibdebitor.debtor import clock
 from bibdebitor.debtor.models import (
@@ -36,7 +37,6 @@ from bibdebitor.debtor.models import (
     Instance,
     SenderSystem,
 )
-from bibdebitor.identity import own_identity
 from bibdebitor.protocol.client import CallOutcome, call, http_client
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import (

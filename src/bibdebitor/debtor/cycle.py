@@ -30,6 +30,7 @@ from bibdebitor.debtor.models import (
 )
 from bibdebitor.debtor.payments import set_off_credit
 from bibdebitor.debtor.selectors import Debtor, debtor_on, liable_party, open_balances
+from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CatalogueClass
 from bibdebitor.domain.classification import AccountType
 from bibdebitor.domain.collection import (
     CollectionRule,
@@ -39,7 +40,6 @@ from bibdebitor.domain.collection import (
     last_reminder_gives_notice,
     next_step,
 )
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CatalogueClass
 
 MINOR_WITHOUT_GUARDIAN = CatalogueClass(
     ACCOUNT_TYPE_FACET, AccountType.MINOR_WITHOUT_GUARDIAN, ""

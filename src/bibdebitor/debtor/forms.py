@@ -9,9 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.common.forms import KronerField
+from bibdebitor.common.payment_simulator import PaymentMethodForm
 from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
 from bibdebitor.domain.money import format_kroner
-from bibdebitor.payment_simulator import PaymentMethodForm
 
 
 class MitIdForm(forms.Form):

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.common import validators
+from bibdebitor.common.appendonly import AppendOnlyModel
 from bibdebitor.domain import vendors
 from bibdebitor.domain.collection import Channel, CollectionRule, rule_errors
 from bibdebitor.domain.debtor_claims import Entry

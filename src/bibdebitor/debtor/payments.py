@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from bibdebitor.common.texts import in_danish
 from bibdebitor.debtor import clock, coverage
 from bibdebitor.debtor.models import (
     Account,
@@ -40,7 +41,6 @@ from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.money import AmountError, parse_kroner
 from bibdebitor.domain.payment_codes import PaymentCodeError, parse_code_line
 from bibdebitor.protocol.messages import CoverageKind
-from bibdebitor.texts import in_danish
 
 
 class PaymentError(DomainError):

@@ -13,14 +13,14 @@ from bibdebitor.debtor.models import (
     SortimentSubscription,
     SubscribedClass,
 )
-from bibdebitor.domain.classification import AccountType, ClaimType
-from bibdebitor.domain.collection import CollectionRule
-from bibdebitor.sortiment.catalogue import (
+from bibdebitor.domain.catalogue import (
     ACCOUNT_TYPE_FACET,
     CLAIM_TYPE_FACET,
     CLASSES,
     FBS_SORTIMENT_UUID,
 )
+from bibdebitor.domain.classification import AccountType, ClaimType
+from bibdebitor.domain.collection import CollectionRule
 
 MAPPED_FACETS = (ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET)
 

@@ -56,8 +56,8 @@ from bibdebitor.debtor.selectors import (
     open_balances,
 )
 from bibdebitor.debtor.setup import unmapped_classes
+from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET
 from bibdebitor.domain.money import format_kroner
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET
 
 log = logging.getLogger(__name__)
 

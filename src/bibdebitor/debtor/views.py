@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from bibdebitor import soapviews
+from bibdebitor.common import soapviews
 from bibdebitor.debtor.models import SenderSystem
 from bibdebitor.debtor.receiver import receive_registration
 from bibdebitor.debtor.setup import setup_status

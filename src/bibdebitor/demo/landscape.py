@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibdebitor.broker.process import BrokerProcess
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.vendors import Vendor
-from bibdebitor.processes import ServiceProcess, cli, free_port, stop
+from bibdebitor.harness.broker import BrokerProcess
+from bibdebitor.harness.debtor import DebtorProcess
+from bibdebitor.harness.processes import ServiceProcess, cli, free_port, stop
 from bibdebitor.protocol.signing import write_identity
 
 REGISTRATION = "DebitorRegistreringAfsend"

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bibdebitor.appendonly import AppendOnlyModel
 from bibdebitor.common import validators
+from bibdebitor.common.appendonly import AppendOnlyModel
 from bibdebitor.domain import vendors
 from bibdebitor.domain.claims import ClaimKind as DomainClaimKind
 from bibdebitor.domain.claims import EventKind as DomainEventKind

@@ -89,7 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "bibdebitor.middleware.refuse_nul_characters",
+    "bibdebitor.common.middleware.refuse_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,13 +219,13 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_cpr": {"()": "bibdebitor.logfilters.RedactCprFilter"}},
+    "filters": {"redact_cpr": {"()": "bibdebitor.common.logfilters.RedactCprFilter"}},
     "formatters": {
         "plain": {
-            "()": "bibdebitor.logfilters.RedactingFormatter",
+            "()": "bibdebitor.common.logfilters.RedactingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
-        "json": {"()": "bibdebitor.logfilters.JsonLinesFormatter"},
+        "json": {"()": "bibdebitor.common.logfilters.JsonLinesFormatter"},
     },
     "handlers": {
         "console": {

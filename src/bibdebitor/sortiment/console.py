@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from bibdebitor.common.exports import Section, cell_text
 from bibdebitor.domain.money import format_count, format_kroner
-from bibdebitor.exports import Section, cell_text
 from bibdebitor.sortiment.cutover import Preview, Tally
 from bibdebitor.sortiment.export import sections
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from bibdebitor import exports
-from bibdebitor.exports import Ore
+from bibdebitor.common import exports
+from bibdebitor.common.exports import Ore
 from bibdebitor.sortiment.cutover import Preview
 from bibdebitor.sortiment.labels import BLOCKERS, CLASS_TITLES, CLEANSING
 

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.domain.catalogue import CLASSES
 from bibdebitor.domain.classification import Blocker, Cleansing
-from bibdebitor.sortiment.catalogue import CLASSES
 
 # The sortiment's own (Danish) class titles, keyed by user-facing key.
 CLASS_TITLES = {item.user_key: item.title for item in CLASSES}

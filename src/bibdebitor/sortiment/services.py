@@ -8,9 +8,9 @@ import uuid
 from django.db import transaction
 from django.db.models import Q
 
+from bibdebitor.domain.catalogue import ORG_UNIT_FACET
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.models import Agency
-from bibdebitor.sortiment.catalogue import ORG_UNIT_FACET
 from bibdebitor.sortiment.models import Facet, SortimentClass
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from bibdebitor.exports import download
+from bibdebitor.common.exports import download
 from bibdebitor.sortiment.cutover import latest_dry_run, preview_from_json, store_dry_run
 from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
 from bibdebitor.sortiment.forms import PreviewForm

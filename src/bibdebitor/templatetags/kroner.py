@@ -3,7 +3,7 @@ from typing import Any
 
 from django import template
 
-from bibdebitor import exports
+from bibdebitor.common import exports
 from bibdebitor.domain.identifiers import mask_cpr
 from bibdebitor.domain.money import format_count, format_kroner
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.common.readonly_admin import ReadOnlyAdmin
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.admin import actor
-from bibdebitor.readonly_admin import ReadOnlyAdmin
 from bibdebitor.transfer.models import (
     Delivery,
     ErrorTask,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bibdebitor.common.texts import in_danish
 from bibdebitor.domain.claims import EventKind, JournalError
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.domain.references import parse_claim_reference
@@ -34,7 +35,6 @@ from bibdebitor.protocol.messages import (
     Outcome,
     Service,
 )
-from bibdebitor.texts import in_danish
 from bibdebitor.transfer.models import AppliedRegistration, ErrorTask, InboxMessage, InboxReceipt
 
 log = logging.getLogger(__name__)

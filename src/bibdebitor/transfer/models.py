@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bibdebitor.appendonly import AppendOnlyModel
+from bibdebitor.common.appendonly import AppendOnlyModel
 from bibdebitor.ledger.models import Agency, Claim, Guardian, Patron
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
 from bibdebitor.domain.references import account_reference, claim_reference
@@ -33,7 +34,6 @@ from bibdebitor.protocol.messages import (
     StateAction,
     SubClaim,
 )
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
 from bibdebitor.sortiment.services import ClassBook
 from bibdebitor.transfer.models import (
     DebtorAccount,

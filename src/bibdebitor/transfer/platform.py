@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from bibdebitor.common.remote import fetch_json
 from bibdebitor.domain.agreements import AgreementState, lets_through
 from bibdebitor.ledger.models import Agency
-from bibdebitor.remote import fetch_json
 
 REGISTRATION = "DebitorRegistreringAfsend"
 COVERAGE = "DaekningAfskrivningRegistreringAfsend"

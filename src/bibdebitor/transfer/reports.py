@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bibdebitor import exports
+from bibdebitor.common import exports
+from bibdebitor.common.exports import Ore
 from bibdebitor.domain.reconciliation import CAUSE_TEXTS, Cause
-from bibdebitor.exports import Ore
 from bibdebitor.ledger.models import ClaimKind
 from bibdebitor.sortiment.labels import CLASS_TITLES
 from bibdebitor.transfer.models import ReconciliationRun

@@ -30,9 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibdebitor.common.heartbeat import Heartbeat
+from bibdebitor.common.identity import own_identity
 from bibdebitor.common.leasedqueue import Lease, LeasedQueue
 from bibdebitor.domain.claims import EventKind
-from bibdebitor.identity import own_identity
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, CallOutcome, call, http_client

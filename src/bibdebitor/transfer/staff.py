@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bibdebitor.common.exports import download
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.exports import download
 from bibdebitor.ledger.admin import actor
 from bibdebitor.transfer import reports, tasks
 from bibdebitor.transfer.forms import (

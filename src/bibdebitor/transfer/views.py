@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from bibdebitor import soapviews
+from bibdebitor.common import soapviews
 from bibdebitor.protocol.messages import CoverageRequest, SystemRef
 from bibdebitor.transfer.inbox import ApplyFailed, receive_coverage
 from bibdebitor.transfer.models import CoverageCredential

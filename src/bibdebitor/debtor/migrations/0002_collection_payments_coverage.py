@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import bibdebitor.appendonly
+import bibdebitor.common.appendonly
 from django.db import migrations, models
 
 
@@ -283,10 +283,10 @@ class Migration(migrations.Migration):
             model_name='subscribedclass',
             constraint=models.UniqueConstraint(fields=('subscription', 'class_uuid'), name='class_once'),
         ),
-            bibdebitor.appendonly.ForbidUpdates("ClockShift"),
-        bibdebitor.appendonly.ForbidUpdates("CoverageDelivery"),
-        bibdebitor.appendonly.ForbidUpdates("Document"),
-        bibdebitor.appendonly.ForbidUpdates("InvoiceLine"),
-        bibdebitor.appendonly.ForbidUpdates("Payment"),
-        bibdebitor.appendonly.ForbidUpdates("CreditEntry"),
+            bibdebitor.common.appendonly.ForbidUpdates("ClockShift"),
+        bibdebitor.common.appendonly.ForbidUpdates("CoverageDelivery"),
+        bibdebitor.common.appendonly.ForbidUpdates("Document"),
+        bibdebitor.common.appendonly.ForbidUpdates("InvoiceLine"),
+        bibdebitor.common.appendonly.ForbidUpdates("Payment"),
+        bibdebitor.common.appendonly.ForbidUpdates("CreditEntry"),
 ]

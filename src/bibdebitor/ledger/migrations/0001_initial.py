@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import bibdebitor.appendonly
+import bibdebitor.common.appendonly
 
 
 class Migration(migrations.Migration):
@@ -221,8 +221,8 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.CheckConstraint(condition=models.Q(('amount_ore__gt', 0)), name='claim_amount_gt_0'),
         ),
-        bibdebitor.appendonly.ForbidUpdates("GuardianConsent"),
-        bibdebitor.appendonly.ForbidUpdates("ClaimEvent"),
-        bibdebitor.appendonly.ForbidUpdates("PatronBlockEvent"),
-        bibdebitor.appendonly.ForbidUpdates("PersonalDataAccess"),
+        bibdebitor.common.appendonly.ForbidUpdates("GuardianConsent"),
+        bibdebitor.common.appendonly.ForbidUpdates("ClaimEvent"),
+        bibdebitor.common.appendonly.ForbidUpdates("PatronBlockEvent"),
+        bibdebitor.common.appendonly.ForbidUpdates("PersonalDataAccess"),
     ]

@@ -7,7 +7,7 @@ PUBLISHED_FROM = dt.date(2021, 12, 1)
 
 
 def load(apps, schema_editor):
-    from bibdebitor.sortiment.catalogue import CLASSES, FACETS
+    from bibdebitor.domain.catalogue import CLASSES, FACETS
 
     Facet = apps.get_model("sortiment", "Facet")
     SortimentClass = apps.get_model("sortiment", "SortimentClass")

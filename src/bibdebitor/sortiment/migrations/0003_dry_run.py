@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 
-import bibdebitor.appendonly
+import bibdebitor.common.appendonly
 from django.db import migrations, models
 
 
@@ -31,5 +31,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['agency', 'cutoff'], name='sortiment_d_agency__4f9c14_idx')],
             },
         ),
-        bibdebitor.appendonly.ForbidUpdates("DryRun"),
+        bibdebitor.common.appendonly.ForbidUpdates("DryRun"),
     ]

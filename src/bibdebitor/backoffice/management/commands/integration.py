@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from bibdebitor.broker import registry
 from bibdebitor.broker.models import Agreement, ItSystem, Municipality, Service, StatusClient
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.domain.agreements import AgreementState
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.protocol.signing import fingerprint

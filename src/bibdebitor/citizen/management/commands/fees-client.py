@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from bibdebitor.citizen.models import ClientSystem
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.ledger.models import Agency
 
 

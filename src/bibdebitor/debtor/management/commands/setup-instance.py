@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.debtor.models import CoverageMode, Instance, SenderSystem
 from bibdebitor.debtor.setup import map_sortiment, set_default_rules, subscribe
 from bibdebitor.domain.vendors import Vendor

@@ -26,13 +26,13 @@ from rich.table import Table
 
 from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
 from bibdebitor.citizen.models import ClientSystem
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.demo.landscape import Landscape, Municipality, new_secret
 from bibdebitor.demo.people import INVOICED_CPRS, demo_citizen, demo_guardian
 from bibdebitor.demo.scenario import Scenario, Summary
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.domain.vendors import Vendor
-from bibdebitor.ledger.generator import MunicipalitySize, generate_municipality
+from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import set_pin
 from bibdebitor.sortiment.cutover import Tally

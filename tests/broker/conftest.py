@@ -15,9 +15,10 @@ from django.contrib.auth.models import Permission, User
 
 from bibdebitor.broker import registry
 from bibdebitor.broker.models import Agreement, Call, ItSystem, Municipality, Service
-from bibdebitor.debtor.process import DebtorProcess
 from bibdebitor.domain.agreements import AgreementState
+from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CatalogueClass
 from bibdebitor.domain.classification import AccountType, ClaimType
+from bibdebitor.harness.debtor import DebtorProcess
 from bibdebitor.protocol.codec import CONTENT_TYPE, encode
 from bibdebitor.protocol.messages import (
     Account,
@@ -31,7 +32,6 @@ from bibdebitor.protocol.messages import (
     SystemRef,
 )
 from bibdebitor.protocol.signing import Identity, make_identity, sign
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CatalogueClass
 
 LIBRARY = make_identity("FBS Cicero")
 STRANGER = make_identity("Not registered")

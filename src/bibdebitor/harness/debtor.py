@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from bibdebitor.domain.vendors import Vendor
-from bibdebitor.processes import ServiceProcess, cli
+from bibdebitor.harness.processes import ServiceProcess, cli
 
 DEBTOR_CLI = cli("debtor_main")
 

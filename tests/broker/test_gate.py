@@ -12,7 +12,7 @@ import pytest
 from bibdebitor.broker import registry
 from bibdebitor.broker.models import Service
 from bibdebitor.domain.agreements import AgreementState
-from bibdebitor.processes import free_port
+from bibdebitor.harness.processes import free_port
 from bibdebitor.protocol.codec import SoapFault, decode_receipt, encode
 from bibdebitor.protocol.messages import (
     CoverageKind,

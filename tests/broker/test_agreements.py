@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from bibdebitor.appendonly import AppendOnlyError
 from bibdebitor.broker import registry
 from bibdebitor.broker.gate import agreement_state
 from bibdebitor.broker.models import AgreementDecision, Service, StatusClient
-from bibdebitor.credentials import digest
+from bibdebitor.common.appendonly import AppendOnlyError
+from bibdebitor.common.credentials import digest
 from bibdebitor.domain.agreements import AgreementError, AgreementState
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.protocol.signing import make_identity

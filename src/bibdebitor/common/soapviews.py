@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from bibdebitor.credentials import digest
+from bibdebitor.common.credentials import digest
 from bibdebitor.protocol.codec import (
     CALLER_ERROR,
     CONTENT_TYPE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bibdebitor.processes import ServiceProcess, cli
+from bibdebitor.harness.processes import ServiceProcess, cli
 
 
 @dataclass

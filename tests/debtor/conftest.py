@@ -16,6 +16,7 @@ from bibdebitor.debtor import clock
 from bibdebitor.debtor.models import Account, DebtorClaim, Instance, SenderSystem
 from bibdebitor.debtor.receiver import receive_registration
 from bibdebitor.debtor.setup import map_sortiment, set_default_rules, subscribe
+from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CatalogueClass
 from bibdebitor.domain.classification import AccountType, ClaimType
 from bibdebitor.protocol.codec import decode_receipt
 from bibdebitor.protocol.messages import (
@@ -35,7 +36,6 @@ from bibdebitor.protocol.messages import (
     SubClaim,
     SystemRef,
 )
-from bibdebitor.sortiment.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CatalogueClass
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 ADULT_CPR = "1505751007"
