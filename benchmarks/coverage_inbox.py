@@ -67,7 +67,7 @@ def main() -> None:
             amount_ore=30_000,
             delta_ore=30_000,
             occurred_at=now,
-            actor="bench",
+            actor="system:bench",
         )
         for c in claims
     )

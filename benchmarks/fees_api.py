@@ -165,7 +165,7 @@ def _seed(claims: int, token_count: int) -> list[str]:
                     amount_ore=c.amount_ore,
                     delta_ore=c.amount_ore,
                     occurred_at=now,
-                    actor="bench",
+                    actor="system:bench",
                 )
                 for c in made
             )

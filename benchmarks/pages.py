@@ -125,7 +125,7 @@ def _event(claim_id, seq, kind, amount, delta, now):
         amount_ore=amount,
         delta_ore=delta,
         occurred_at=now,
-        actor="bench",
+        actor="system:bench",
     )
 
 

@@ -149,7 +149,7 @@ def _library(debtor, token: str, count: int):
             amount_ore=10_000,
             created_on=today - dt.timedelta(days=5),
             due_date=today + dt.timedelta(days=25),
-            actor="bench",
+            actor="system:bench",
         )
         # The token the patron's sign-in would give (the PIN check is not what is measured).
         bearer = uuid.uuid4().hex
@@ -161,7 +161,9 @@ def _library(debtor, token: str, count: int):
         )
         claims.append((cpr, claim, bearer))
     cutoff = dt.date(2000, 1, 1)
-    activate(agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="b")
+    activate(
+        agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="system:b"
+    )
     return claims
 
 

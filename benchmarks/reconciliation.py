@@ -58,7 +58,7 @@ def main() -> None:
         seed_seconds = time.perf_counter() - started
         source = StatementSource(f"{debtor.base_url}/sf1590/FordringOversigt/1", debtor.token)
         started = time.perf_counter()
-        run = reconcile(agency, source, actor="bench")
+        run = reconcile(agency, source, actor="system:bench")
         seconds = time.perf_counter() - started
         causes = dict(run.discrepancies.values_list("cause").annotate(n=Count("id")))
         vendor = connection.vendor
@@ -160,7 +160,7 @@ def _seed_library(debtor, claims: int, discrepancies: int):
                             amount_ore=claim.amount_ore if kind == "created" else 0,
                             delta_ore=delta,
                             occurred_at=now,
-                            actor="bench",
+                            actor="system:bench",
                         )
                     )
             ClaimEvent.objects.bulk_create(events)
@@ -191,7 +191,7 @@ def _seed_library(debtor, claims: int, discrepancies: int):
             amount_ore=1_000,
             delta_ore=-1_000,
             occurred_at=now,
-            actor="bench",
+            actor="system:bench",
             reference="kasse",
         )
         for claim in cash

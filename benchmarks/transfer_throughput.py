@@ -54,11 +54,14 @@ def main() -> None:
         cutoff = dt.date(2000, 1, 1)
         started = time.perf_counter()
         activation = activate(
-            agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="bench"
+            agency,
+            cutoff=cutoff,
+            preview_code=preview(agency, cutoff).fingerprint,
+            actor="system:bench",
         )
         enqueue_seconds = time.perf_counter() - started
         handed_over = activation.handed_over
-        assert enqueue_claims(agency, None, actor="bench") == 0  # nothing twice
+        assert enqueue_claims(agency, None, actor="system:bench") == 0  # nothing twice
         connection.close()
         env = {
             **os.environ,
@@ -136,7 +139,9 @@ def _generate(agency, wanted: int) -> None:
             batch_size=5_000,
         )
         now = timezone.now()
-        events = [e for c in claims for e in opening_events(c, actor="bench", occurred_at=now)]
+        events = [
+            e for c in claims for e in opening_events(c, actor="system:bench", occurred_at=now)
+        ]
         ClaimEvent.objects.bulk_create(events, batch_size=5_000)
 
 

@@ -130,7 +130,7 @@ def test_a_new_municipality_from_empty_to_go_live(
             amount_ore=5_000,
             created_on=dt.date.today() - dt.timedelta(days=3),
             due_date=dt.date.today() + dt.timedelta(days=20),
-            actor="fbs",
+            actor="system:fbs",
         )
 
     # 2. The set-up, all but the organisational unit.

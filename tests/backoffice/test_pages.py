@@ -137,10 +137,10 @@ def test_switching_on_from_the_command_line_obeys_the_checklist(agency, adult):
     assert agency.integration_active is True
     journalled = SettingChange.objects.get(agency=agency, field=GO_LIVE_OVERRIDE)
     assert journalled.new_value == "Styregruppen besluttede"
-    assert journalled.changed_by == "ops"
+    assert journalled.changed_by == "operator:ops"
     assert "organisation" in journalled.old_value.split(", ")
     go_live = checklist(agency)[-1]
-    assert go_live.signed_by == "ops"
+    assert go_live.signed_by == "operator:ops"
     assert "Styregruppen besluttede" in go_live.note
     assert "Etabler organisering" in go_live.note
 
@@ -286,12 +286,14 @@ def test_the_coverage_delay_puts_each_payment_in_its_bucket(agency, adult):
             amount_ore=1_000,
             created_on=today - dt.timedelta(days=40),
             due_date=today,
-            actor="test",
+            actor="system:test",
         )
         paid = timezone.make_aware(
             dt.datetime.combine(today - dt.timedelta(days=days_late), dt.time(12))
         )
-        append_events([NewEvent(claim.pk, EventKind.COVERED, 1_000)], actor="d", occurred_at=paid)
+        append_events(
+            [NewEvent(claim.pk, EventKind.COVERED, 1_000)], actor="system:d", occurred_at=paid
+        )
     assert dict(dashboard(agency).coverage_delay) == {
         "samme dag": 1,
         "1 dag": 1,

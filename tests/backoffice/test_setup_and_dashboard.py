@@ -40,16 +40,18 @@ def claim(patron, number, days_ago):
         amount_ore=5_000,
         created_on=TODAY - dt.timedelta(days=days_ago),
         due_date=TODAY + dt.timedelta(days=20),
-        actor="test",
+        actor="system:test",
     )
 
 
 def test_every_change_is_journalled(agency):
-    change_settings(agency, {"name": "Ny", "cleansing_limit": 5, "cvr": agency.cvr}, actor="anne")
+    change_settings(
+        agency, {"name": "Ny", "cleansing_limit": 5, "cvr": agency.cvr}, actor="staff:anne"
+    )
     rows = {(c.field, c.old_value, c.new_value, c.changed_by) for c in SettingChange.objects.all()}
     assert rows == {
-        ("name", "Lyngby-Taarbæk Bibliotekerne", "Ny", "anne"),
-        ("cleansing_limit", "0", "5", "anne"),
+        ("name", "Lyngby-Taarbæk Bibliotekerne", "Ny", "staff:anne"),
+        ("cleansing_limit", "0", "5", "staff:anne"),
     }
 
 
@@ -58,36 +60,38 @@ def test_an_active_cutoff_moves_back_only_with_a_fresh_dry_run(agency, adult):
     claim(adult, 1, days_ago=5)
     claim(adult, 2, days_ago=40)
     first = TODAY - dt.timedelta(days=10)
-    activate(agency, cutoff=first, preview_code=preview(agency, first).fingerprint, actor="t")
+    activate(
+        agency, cutoff=first, preview_code=preview(agency, first).fingerprint, actor="system:t"
+    )
     assert OutboxMessage.objects.count() == 1
 
     with pytest.raises(DomainError) as forward:
-        change_settings(agency, {"cutoff_date": TODAY}, actor="anne")
+        change_settings(agency, {"cutoff_date": TODAY}, actor="staff:anne")
     assert forward.value.code == "cutoff_forward_while_active"
     earlier = TODAY - dt.timedelta(days=60)
     with pytest.raises(DomainError) as no_code:
-        change_settings(agency, {"cutoff_date": earlier}, actor="anne")
+        change_settings(agency, {"cutoff_date": earlier}, actor="staff:anne")
     assert no_code.value.code == "preview_code_required"
     with pytest.raises(DomainError):
-        change_settings(agency, {"cutoff_date": earlier}, actor="anne", preview_code="WRONG")
+        change_settings(agency, {"cutoff_date": earlier}, actor="staff:anne", preview_code="WRONG")
     agency.refresh_from_db()
     assert agency.cutoff_date == first
 
     code = preview(agency, earlier).fingerprint
-    change_settings(agency, {"cutoff_date": earlier}, actor="anne", preview_code=code)
+    change_settings(agency, {"cutoff_date": earlier}, actor="staff:anne", preview_code=code)
     agency.refresh_from_db()
     assert agency.cutoff_date == earlier
     assert OutboxMessage.objects.count() == 2  # the older claim is handed over now
-    assert SettingChange.objects.filter(field="cutoff_date", changed_by="anne").count() == 1
+    assert SettingChange.objects.filter(field="cutoff_date", changed_by="staff:anne").count() == 1
 
 
 def test_switching_on_waits_for_the_checklist(agency, adult):
     wire(agency)
     claim(adult, 1, days_ago=5)
-    change_settings(agency, {"cutoff_date": TODAY - dt.timedelta(days=10)}, actor="anne")
+    change_settings(agency, {"cutoff_date": TODAY - dt.timedelta(days=10)}, actor="staff:anne")
     code = preview(agency, agency.cutoff_date).fingerprint
     with pytest.raises(GoLiveBlocked) as blocked:
-        switch_on(agency, preview_code=code, actor="anne")
+        switch_on(agency, preview_code=code, actor="staff:anne")
     standing = {s.task.key for s in blocked.value.standing}
     assert {"organisation", "agreement_registration", "mapping", "cutoff"} <= standing
     agency.refresh_from_db()
@@ -100,9 +104,9 @@ def test_switching_on_waits_for_the_checklist(agency, adult):
                 task=status.task.key,
                 status="not_applicable",
                 note="testopsætning",
-                signed_by="anne",
+                signed_by="staff:anne",
             )
-    activation = switch_on(agency, preview_code=code, actor="anne")
+    activation = switch_on(agency, preview_code=code, actor="staff:anne")
     assert activation.handed_over == 1
     assert checklist(agency)[-1].status is Status.DONE
 
@@ -116,12 +120,12 @@ def test_the_dashboard_counts_hand_overs_coverage_and_delays(agency, adult):
                 NewEvent(c.pk, EventKind.TRANSFERRED),
                 NewEvent(c.pk, EventKind.ACCEPTED),
             ],
-            actor="test",
+            actor="system:test",
         )
     paid_two_days_ago = timezone.now() - dt.timedelta(days=2)
     append_events(
         [NewEvent(first.pk, EventKind.COVERED, 5_000)],
-        actor="debitor",
+        actor="system:debitor",
         occurred_at=paid_two_days_ago,
     )
     figures = dashboard(agency)
@@ -139,15 +143,19 @@ def test_the_rollout_view_counts_only_tasks_whose_newest_sign_off_is_done(agency
     client = login("library")
     before = client.get("/kommuner/").context["rows"][0][1]
     for task, status in (("organisation", "done"), ("organisation", "open"), ("workflows", "done")):
-        SignOff.objects.create(agency=agency, task=task, status=status, signed_by="anne")
+        SignOff.objects.create(agency=agency, task=task, status=status, signed_by="staff:anne")
     assert client.get("/kommuner/").context["rows"][0][1] == before + 1
 
 
 def test_the_rollout_view_shows_the_checklists_own_count(agency, login):
     """Defect: the national view said 0 signed-off tasks while the checklist said 7 of 13."""
-    SignOff.objects.create(agency=agency, task="workflows", status="done", signed_by="anne")
+    SignOff.objects.create(agency=agency, task="workflows", status="done", signed_by="staff:anne")
     SignOff.objects.create(
-        agency=agency, task="organisation", status="not_applicable", note="n/a", signed_by="anne"
+        agency=agency,
+        task="organisation",
+        status="not_applicable",
+        note="n/a",
+        signed_by="staff:anne",
     )
     client = login("library")
     checklist_page = client.get(f"/kommuner/{agency.agency_id}/")

@@ -50,7 +50,7 @@ def claim(patron, number, amount, created, kind="late_fee", reason="", title="")
         created_on=created,
         due_date=created + dt.timedelta(days=30),
         reason=reason,
-        actor="test",
+        actor="system:test",
     )
     if title:
         ClaimMaterial.objects.create(
@@ -81,7 +81,7 @@ def citizen(agency, client_system):
     )
     guardian = register_guardian(agency, cpr=CPR, name="Søren Ærø")
     with clock.at(days_ago(400)):  # recorded that day: a consent is not retroactive
-        record_consent(child, guardian, journal_reference="J-1", actor="t")
+        record_consent(child, guardian, journal_reference="J-1", actor="system:t")
     claims = {
         "old_fee": claim(
             patron, 1, 3_000, days_ago(40), reason="Overskredet lånetid", title="Ronja"
@@ -94,8 +94,10 @@ def citizen(agency, client_system):
         "child_old": claim(child, 7, 2_500, days_ago(20)),
         "child_new": claim(child, 8, 4_000, days_ago(1)),
     }
-    record_coverage(claims["old_paid"], 2_000, actor="test", reference="kasse")
-    cancel(claims["old_cancelled"], actor="test")
+    record_coverage(claims["old_paid"], 2_000, actor="system:test", reference="kasse")
+    cancel(claims["old_cancelled"], actor="system:test")
     cutoff = days_ago(10)
-    activate(agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="t")
+    activate(
+        agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="system:t"
+    )
     return patron, claims

@@ -86,8 +86,8 @@ def test_paying_on_site_is_a_journal_event_and_unblocks(citizen, agency):
     agency.block_threshold_ore = 100_00
     agency.save()
     # The municipality has been paid what it collects; 155,50 kr. on site is left.
-    record_coverage(claims["on_cutoff"], 5_000, actor="test")
-    record_coverage(claims["new"], 20_000, actor="test")
+    record_coverage(claims["on_cutoff"], 5_000, actor="system:test")
+    record_coverage(claims["new"], 20_000, actor="system:test")
     assert patron_is_blocked(patron)
     client, _page = signed_in(agency)
     url = reverse("citizen-pay", args=[agency.agency_id])

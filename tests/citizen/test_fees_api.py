@@ -110,7 +110,7 @@ def test_the_paid_date_is_the_local_date_of_the_last_payment(citizen):
     half_past_midnight_in_copenhagen = dt.datetime(2026, 1, 14, 23, 30, tzinfo=dt.UTC)
     append_events(
         [NewEvent(claims["old_fee"].pk, EventKind.COVERED, 3_000)],
-        actor="test",
+        actor="system:test",
         occurred_at=half_past_midnight_in_copenhagen,
     )
     paid = fees(get_token().json()["access_token"], paid="true", nonpayable="true")[1]

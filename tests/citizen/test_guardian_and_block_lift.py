@@ -42,7 +42,7 @@ def guardian_only(agency):
     )
     mother = register_guardian(agency, cpr=GUARDIAN_CPR, name="Lise Lund")
     with clock.at(days_ago(100)):
-        record_consent(son, mother, journal_reference="J-7", actor="t")
+        record_consent(son, mother, journal_reference="J-7", actor="system:t")
     set_pin(mother, GUARDIAN_PIN)
     claim(son, 41, 6_000, days_ago(50), reason="Overskredet lånetid")
     claim(son, 42, 9_000, days_ago(120), reason="Før samtykket")  # before the consent
@@ -71,7 +71,7 @@ def test_the_guardian_pays_the_childs_fee_and_the_journal_names_the_guardian(age
     )
     event = fee.events.order_by("-seq").first()
     assert event.kind == "covered"
-    assert event.actor == f"værge:{mother.pk}"
+    assert event.actor == f"guardian:{mother.pk}"
 
 
 @pytest.fixture
@@ -99,30 +99,32 @@ def desk_clerk() -> Client:
 def test_a_lift_needs_a_receipt_and_a_note_and_a_blocked_borrower(agency, blocked):
     patron, _fee = blocked
     with pytest.raises(DomainError) as no_receipt:
-        lift_block(patron, receipt_reference=" ", reason="betalt", actor="k")
+        lift_block(patron, receipt_reference=" ", reason="betalt", actor="system:k")
     assert no_receipt.value.code == "lift_receipt"
     with pytest.raises(DomainError):
-        lift_block(patron, receipt_reference="MP-1", reason="", actor="k")
+        lift_block(patron, receipt_reference="MP-1", reason="", actor="system:k")
     free = register_patron(agency, patron_number="5002", kind="person", name="Fri")
     with pytest.raises(DomainError) as not_blocked:
-        lift_block(free, receipt_reference="MP-1", reason="betalt", actor="k")
+        lift_block(free, receipt_reference="MP-1", reason="betalt", actor="system:k")
     assert not_blocked.value.code == "lift_not_blocked"
     assert not BlockLift.objects.exists()
 
 
 def test_lift_ends_when_the_coverage_arrives(agency, blocked):
     patron, fee = blocked
-    lift = lift_block(patron, receipt_reference="MP-77", reason="Betalt i MobilePay", actor="k")
+    lift = lift_block(
+        patron, receipt_reference="MP-77", reason="Betalt i MobilePay", actor="system:k"
+    )
     assert not patron_is_blocked(patron)
     assert lift.until - lift.recorded_at >= dt.timedelta(days=3) - dt.timedelta(seconds=5)
-    record_coverage(fee, 10_000, actor="dækning")  # part of it: still above the threshold
+    record_coverage(fee, 10_000, actor="system:dækning")  # part of it: still above the threshold
     assert active_block_lift(patron) is None, "the payment came through: the lift is over"
     assert patron_is_blocked(patron), "and the balance speaks again"
 
 
 def test_lift_ends_after_the_agencys_days(agency, blocked):
     patron, _fee = blocked
-    lift = lift_block(patron, receipt_reference="MP-78", reason="Kvittering vist", actor="k")
+    lift = lift_block(patron, receipt_reference="MP-78", reason="Kvittering vist", actor="system:k")
     assert not patron_is_blocked(patron, now=timezone.now() + dt.timedelta(days=2))
     assert patron_is_blocked(patron, now=lift.until + dt.timedelta(seconds=1))
 
@@ -143,7 +145,7 @@ def test_staff_lift_the_block_at_the_desk_and_the_citizen_page_says_so(agency, b
     assert not BlockLift.objects.exists()
     client.post(lift_url, {"receipt_reference": "MP-99", "reason": "Kvittering vist"})
     lift = BlockLift.objects.get()
-    assert (lift.actor, lift.receipt_reference) == ("skranke", "MP-99")
+    assert (lift.actor, lift.receipt_reference) == ("staff:skranke", "MP-99")
     assert not patron_is_blocked(patron)
     assert "MP-99" in client.get(page_url).content.decode()
     _c, citizen_page = signed_in(agency, username="5001", pin="2468")

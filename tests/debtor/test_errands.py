@@ -135,7 +135,7 @@ def test_clerk_places_an_unplaced_payment_and_the_library_hears_of_it(debtor):
     done = client.post(placement_url, {"konto": account.pk})
     assert done.status_code == 302
     placement = PaymentPlacement.objects.get(payment=payment)
-    assert placement.actor == "sagsbehandler"
+    assert placement.actor == "staff:sagsbehandler"
     paid = ClaimEntry.objects.get(kind=EntryKind.PAID)
     assert (paid.claim.claim_id, paid.amount_ore) == ("799900-1", 10_000)
     assert CreditEntry.objects.get(payment=payment).delta_ore == 2_500
@@ -143,7 +143,7 @@ def test_clerk_places_an_unplaced_payment_and_the_library_hears_of_it(debtor):
     assert (message.claim_id, message.amount_ore) == ("799900-1", 10_000)
     assert payment not in unplaced_payments(debtor.instance)
     with pytest.raises(PaymentError):
-        place_payment(payment, account, actor="en anden")
+        place_payment(payment, account, actor="staff:en anden")
     assert client.get(placement_url).status_code == 404, "placed: no longer on the list"
 
 
@@ -156,7 +156,7 @@ def test_placing_on_someone_elses_invoice_is_refused(debtor):
     ).payment
     other_invoice = Document.objects.get(account=debtor.account("1002"))
     with pytest.raises(PaymentError) as refused:
-        place_payment(payment, debtor.account("1001"), invoice=other_invoice, actor="k")
+        place_payment(payment, debtor.account("1001"), invoice=other_invoice, actor="system:k")
     assert refused.value.code == "placement_invoice"
     assert not PaymentPlacement.objects.exists()
 

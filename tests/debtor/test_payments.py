@@ -137,13 +137,13 @@ def test_bank_file_with_wrong_columns_is_refused_whole(debtor):
 def test_staff_write_off_reaches_the_library(debtor):
     debtor.register(10_000)
     cycle.advance(0)
-    write_off(debtor.claim(1), 4_000, "Borger afgået ved døden", actor="sagsbehandler")
+    write_off(debtor.claim(1), 4_000, "Borger afgået ved døden", actor="staff:sagsbehandler")
     assert balance(debtor.claim(1)) == 6_000
     assert coverage() == [("AFSKRIVNING", "799900-1", 4_000)]
     with pytest.raises(PaymentError):
-        write_off(debtor.claim(1), 7_000, "for meget", actor="sagsbehandler")
+        write_off(debtor.claim(1), 7_000, "for meget", actor="staff:sagsbehandler")
     with pytest.raises(PaymentError):
-        write_off(debtor.claim(1), 1_000, "  ", actor="sagsbehandler")
+        write_off(debtor.claim(1), 1_000, "  ", actor="staff:sagsbehandler")
 
 
 def test_nightly_coverage_waits_for_the_weekday_evening_run(debtor):

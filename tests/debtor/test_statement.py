@@ -25,7 +25,7 @@ def test_statement_shows_amounts_and_states(debtor):
     cycle.advance(0)
     first = Document.objects.filter(kind=DocumentKind.INVOICE).order_by("id").first()
     record_payment(debtor.instance, channel="bank", reference="b1", amount_ore=4_000, invoice=first)
-    write_off(debtor.claim(2), 20_000, "uerholdeligt", actor="test")
+    write_off(debtor.claim(2), 20_000, "uerholdeligt", actor="system:test")
     ClaimEntry.objects.create(
         claim=debtor.claim(3),
         kind=EntryKind.CANCELLED,

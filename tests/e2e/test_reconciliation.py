@@ -129,7 +129,7 @@ def test_reconciliation_finds_exactly_the_injected_faults(
     drain(sender)
     source = StatementSource(f"{debtor.base_url}/sf1590/FordringOversigt/1", debtor.token, 100)
 
-    baseline = reconcile(agency, source, actor="test")
+    baseline = reconcile(agency, source, actor="system:test")
     assert baseline.error == ""
     assert baseline.library_claims == baseline.debtor_claims > 300
     assert found(baseline) == set()
@@ -175,12 +175,12 @@ def test_reconciliation_finds_exactly_the_injected_faults(
 
     # Cash taken at the library for a claim the debtor system collects.
     cash = untouched.pop()
-    record_coverage(cash, 1_000, actor="test", reference="kasse")
+    record_coverage(cash, 1_000, actor="system:test", reference="kasse")
     expected.add((ref(cash), Cause.AMOUNTS_DIFFER))
 
     # Changes still in the outbox: a write-down, and a new claim.
     written_down = untouched.pop()
-    write_down(written_down, 1_000, actor="test")
+    write_down(written_down, 1_000, actor="system:test")
     fresh = claim_for(payer, 2, amount=4_000)
     expected |= {(ref(written_down), Cause.NOT_SENT), (ref(fresh), Cause.NOT_SENT)}
 
@@ -191,7 +191,7 @@ def test_reconciliation_finds_exactly_the_injected_faults(
     )
     expected.add((ref(mismatch), Cause.OUTBOX_MISMATCH))
 
-    run = reconcile(agency, source, actor="test")
+    run = reconcile(agency, source, actor="system:test")
     assert found(run) == expected
     assert run.library_claims == baseline.library_claims + 2
     assert run.debtor_claims == baseline.debtor_claims  # one lost, one keyed by hand
@@ -212,7 +212,7 @@ def test_reconciliation_finds_exactly_the_injected_faults(
     # Once the outbox and the coverage have caught up, only the real faults remain.
     drain(sender)
     assert "sent" in report_coverage(debtor)
-    settled = reconcile(agency, source, actor="test")
+    settled = reconcile(agency, source, actor="system:test")
     assert found(settled) == expected - {
         (claim_ref, cause)
         for claim_ref, cause in expected
@@ -221,7 +221,9 @@ def test_reconciliation_finds_exactly_the_injected_faults(
 
 
 def test_an_unreachable_statement_is_a_failed_run_not_a_clean_one(agency):
-    run = reconcile(agency, StatementSource("http://127.0.0.1:9/statement", "x"), actor="test")
+    run = reconcile(
+        agency, StatementSource("http://127.0.0.1:9/statement", "x"), actor="system:test"
+    )
     assert run.error.startswith("ConnectError")
     assert run.discrepancy_count == 0
     assert not run.discrepancies.exists()

@@ -68,7 +68,7 @@ def test_cancel_action_writes_a_journal_event(client, superuser, adult):
         amount_ore=5000,
         created_on=dt.date(2026, 10, 1),
         due_date=dt.date(2026, 10, 31),
-        actor="test",
+        actor="system:test",
     )
     client.post(
         reverse("admin:ledger_claim_changelist"),

@@ -27,8 +27,8 @@ CLAIMS = (
 
 
 def test_patrons_and_claims_are_imported(agency):
-    assert import_patrons(agency, ("\ufeff" + PATRONS).encode(), actor="test") == 3
-    assert import_claims(agency, CLAIMS.encode(), actor="test") == 3
+    assert import_patrons(agency, ("\ufeff" + PATRONS).encode(), actor="system:test") == 3
+    assert import_claims(agency, CLAIMS.encode(), actor="system:test") == 3
     soren = Patron.objects.get(patron_number="2001")
     assert soren.cpr == "1505751007"
     assert patron_open_balance(soren) == 15000 + 125050
@@ -53,7 +53,7 @@ BAD_PATRONS = """patron_number;kind;name;cpr;cvr
 
 def test_a_bad_patron_file_is_rejected_whole_with_line_numbers(agency):
     with pytest.raises(ImportRejected) as caught:
-        import_patrons(agency, BAD_PATRONS.encode(), actor="test")
+        import_patrons(agency, BAD_PATRONS.encode(), actor="system:test")
     found = {(e.line, e.column, e.code) for e in caught.value.errors}
     assert found == {
         (3, "cpr", "cpr_date"),
@@ -83,7 +83,7 @@ def test_a_bad_claim_file_is_rejected_whole(agency, adult):
         "8;1001;gebyr;20,00\n"
     )
     with pytest.raises(ImportRejected) as caught:
-        import_claims(agency, bad.encode(), actor="test")
+        import_claims(agency, bad.encode(), actor="system:test")
     found = {(e.line, e.column, e.code) for e in caught.value.errors}
     assert found == {
         (3, "patron_number", "unknown_patron"),
@@ -101,7 +101,7 @@ def test_a_bad_claim_file_is_rejected_whole(agency, adult):
 
 def test_header_problems_are_reported_before_any_row(agency):
     with pytest.raises(ImportRejected) as caught:
-        import_patrons(agency, b"patron_number;name;colour\n1;x;red\n", actor="test")
+        import_patrons(agency, b"patron_number;name;colour\n1;x;red\n", actor="system:test")
     assert {(e.line, e.column, e.code) for e in caught.value.errors} == {
         (1, "colour", "unknown_column"),
         (1, "kind", "missing_column"),
@@ -111,7 +111,7 @@ def test_header_problems_are_reported_before_any_row(agency):
 def test_a_file_that_is_not_utf8_is_rejected(agency):
     data = "patron_number;kind;name\n1;person;Søren\n".encode("latin-1")
     with pytest.raises(ImportRejected) as caught:
-        import_patrons(agency, data, actor="test")
+        import_patrons(agency, data, actor="system:test")
     assert [(e.line, e.code) for e in caught.value.errors] == [(2, "encoding")]
 
 
@@ -124,7 +124,7 @@ def test_guardian_columns_are_checked(agency):
         "3;person;Barn;01-06-2015;0101902005;;01-03-2025;J-3\n"
     )
     with pytest.raises(ImportRejected) as caught:
-        import_patrons(agency, rows.encode(), actor="test")
+        import_patrons(agency, rows.encode(), actor="system:test")
     assert {(e.line, e.column, e.code) for e in caught.value.errors} == {
         (2, "guardian_cpr", "guardian_minor"),
         (3, "consent_date", "consent_adult"),
@@ -141,7 +141,7 @@ def test_an_imported_consent_needs_its_journal_reference(agency):
         "1;person;Barn;01-06-2015;0101902005;Værge;01-03-2025;\n"
     )
     with pytest.raises(ImportRejected) as caught:
-        import_patrons(agency, rows.encode(), actor="test")
+        import_patrons(agency, rows.encode(), actor="system:test")
     assert {(e.line, e.column, e.code) for e in caught.value.errors} == {
         (2, "consent_reference", "consent_no_reference"),
     }

@@ -27,7 +27,7 @@ def new_claim(patron, number, amount_ore, kind="late_fee", **extra):
         amount_ore=amount_ore,
         created_on=TODAY - dt.timedelta(days=40),
         due_date=TODAY - dt.timedelta(days=10),
-        actor="test",
+        actor="system:test",
         **extra,
     )
 
@@ -38,13 +38,13 @@ def open_in_sql(claim):
 
 def test_balance_follows_partial_coverage_write_down_cancel_and_reopen(adult):
     claim = new_claim(adult, 1, 30000)
-    services.record_coverage(claim, 10000, actor="test", reference="bank-1")
-    services.write_down(claim, 5000, actor="test")
+    services.record_coverage(claim, 10000, actor="system:test", reference="bank-1")
+    services.write_down(claim, 5000, actor="system:test")
     assert claim_state(claim).open == open_in_sql(claim) == 15000
-    services.cancel(claim, actor="test")
+    services.cancel(claim, actor="system:test")
     assert claim_state(claim).lifecycle is Lifecycle.CANCELLED
     assert open_in_sql(claim) == 0
-    services.reopen(claim, actor="test")
+    services.reopen(claim, actor="system:test")
     assert claim_state(claim).open == open_in_sql(claim) == 15000
     kinds = list(claim.events.order_by("seq").values_list("seq", "kind"))
     assert kinds == [
@@ -59,14 +59,14 @@ def test_balance_follows_partial_coverage_write_down_cancel_and_reopen(adult):
 def test_a_refused_event_writes_nothing(adult):
     claim = new_claim(adult, 1, 10000)
     with pytest.raises(JournalError):
-        services.write_down(claim, 10001, actor="test")
+        services.write_down(claim, 10001, actor="system:test")
     assert claim.events.count() == 1
 
 
 def test_acknowledgement_only_for_replacement_claims(adult):
     fee = new_claim(adult, 1, 10000)
     with pytest.raises(DomainError) as caught:
-        services.acknowledge(fee, reference="kvittering 1", actor="test")
+        services.acknowledge(fee, reference="kvittering 1", actor="system:test")
     assert caught.value.code == "acknowledgement_kind"
     replacement = new_claim(
         adult, 2, 25000, kind="replacement", acknowledgement_reference="underskrevet erkendelse"
@@ -83,7 +83,7 @@ def test_claim_facts_are_checked(adult):
             amount_ore=100,
             created_on=TODAY,
             due_date=TODAY - dt.timedelta(days=1),
-            actor="test",
+            actor="system:test",
         )
     assert caught.value.code == "due_before_created"
 
@@ -113,7 +113,7 @@ def test_block_at_threshold_and_unblock_below(adult):
     new_claim(adult, 2, 5000)  # 200 kr: reaches the default threshold
     assert patron_is_blocked(adult)
     assert patron_open_balance(adult) == 20000
-    services.record_coverage(first, 1, actor="test")  # one øre below
+    services.record_coverage(first, 1, actor="system:test")  # one øre below
     assert not patron_is_blocked(adult)
     changes = list(
         PatronBlockEvent.objects.filter(patron=adult).values_list("blocked", "balance_ore")
@@ -136,6 +136,6 @@ def test_unchanged_status_writes_no_block_event(adult):
 
 def test_acknowledging_does_not_touch_the_block_journal(adult):
     claim = new_claim(adult, 1, 30000, kind="replacement")
-    services.acknowledge(claim, reference="kvittering", actor="test")
+    services.acknowledge(claim, reference="kvittering", actor="system:test")
     assert PatronBlockEvent.objects.filter(patron=adult).count() == 1
     assert claim.events.filter(kind=EventKind.ACKNOWLEDGED).count() == 1

@@ -82,7 +82,9 @@ def test_consent_is_not_retroactive(agency, minor):
     given = clock.today() - dt.timedelta(days=400)
     withdrawn = given + dt.timedelta(days=184)
     with clock.at(given):
-        services.record_consent(minor, guardian, journal_reference="ESDH-2025-17", actor="test")
+        services.record_consent(
+            minor, guardian, journal_reference="ESDH-2025-17", actor="system:test"
+        )
     assert guardian_on(minor, given - dt.timedelta(days=1)) is None
     assert guardian_on(minor, given) == guardian
     with clock.at(withdrawn):
@@ -90,7 +92,7 @@ def test_consent_is_not_retroactive(agency, minor):
             minor,
             guardian,
             journal_reference="ESDH-2025-99",
-            actor="test",
+            actor="system:test",
             kind=ConsentKind.WITHDRAWN,
         )
     assert guardian_on(minor, withdrawn - dt.timedelta(days=1)) == guardian
@@ -100,7 +102,7 @@ def test_consent_is_not_retroactive(agency, minor):
 def test_consent_rules(agency, adult, minor):
     guardian = services.register_guardian(agency, cpr="0101902005", name="Værge")
     with pytest.raises(DomainError) as caught:
-        services.record_consent(adult, guardian, journal_reference="x", actor="test")
+        services.record_consent(adult, guardian, journal_reference="x", actor="system:test")
     assert caught.value.code == "consent_adult"
     with pytest.raises(DomainError) as caught:
         services.record_consent(
@@ -108,7 +110,7 @@ def test_consent_rules(agency, adult, minor):
             guardian,
             effective_on=dt.date.today() + dt.timedelta(days=1),
             journal_reference="x",
-            actor="test",
+            actor="system:test",
         )
     assert caught.value.code == "consent_future"
 
@@ -149,14 +151,14 @@ def test_a_consent_is_journalled_and_never_backdated(agency, minor):
     effect no earlier than the day it is recorded."""
     guardian = services.register_guardian(agency, cpr="150575-1007", name="Søren Ærø")
     with pytest.raises(DomainError) as caught:
-        services.record_consent(minor, guardian, journal_reference=" ", actor="test")
+        services.record_consent(minor, guardian, journal_reference=" ", actor="system:test")
     assert caught.value.code == "consent_no_reference"
     yesterday = clock.today() - dt.timedelta(days=1)
     with pytest.raises(DomainError) as caught:
         services.record_consent(
-            minor, guardian, effective_on=yesterday, journal_reference="J-1", actor="test"
+            minor, guardian, effective_on=yesterday, journal_reference="J-1", actor="system:test"
         )
     assert caught.value.code == "consent_backdated"
-    consent = services.record_consent(minor, guardian, journal_reference="J-1", actor="test")
+    consent = services.record_consent(minor, guardian, journal_reference="J-1", actor="system:test")
     assert consent.effective_on == clock.today()
     assert guardian_on(minor, yesterday) is None

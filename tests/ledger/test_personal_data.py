@@ -36,18 +36,18 @@ def test_no_cpr_in_any_log_record(agency, caplog):
         amount_ore=30000,
         created_on=dt.date(2026, 10, 1),
         due_date=dt.date(2026, 10, 31),
-        actor="test",
+        actor="system:test",
     )
     with pytest.raises(ImportRejected):
         import_patrons(
-            agency, b"patron_number;kind;name;cpr\n9;person;X;3202901234\n", actor="test"
+            agency, b"patron_number;kind;name;cpr\n9;person;X;3202901234\n", actor="system:test"
         )
     with pytest.raises(ImportRejected):
         import_claims(
             agency,
             b"claim_number;patron_number;kind;amount;created_on;due_date\n"
             b"1;1505751007;gebyr;1;01-10-2026;31-10-2026\n",
-            actor="test",
+            actor="system:test",
         )
     assert caplog.records, "the services are expected to log something"
     logged = "\n".join(r.getMessage() for r in caplog.records)

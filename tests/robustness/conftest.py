@@ -68,7 +68,12 @@ def make_landscape(tmp_path, agency, size: MunicipalitySize, **options) -> Lands
     landscape.debtor.env_extra.update(DRILL_ENV)
     landscape.start()
     cutoff = timezone.localdate() - dt.timedelta(days=400)
-    activate(agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="drill")
+    activate(
+        agency,
+        cutoff=cutoff,
+        preview_code=preview(agency, cutoff).fingerprint,
+        actor="system:drill",
+    )
     return landscape
 
 
@@ -101,7 +106,9 @@ def debtor_activity(landscape) -> None:
 def assert_nothing_lost_or_duplicated(landscape, agency) -> None:
     """Reconciliation finds nothing, and the totals on both sides agree to the øre."""
     debtor = landscape.debtor
-    run = reconcile(agency, StatementSource(landscape.statement_url, debtor.token), actor="drill")
+    run = reconcile(
+        agency, StatementSource(landscape.statement_url, debtor.token), actor="system:drill"
+    )
     assert run.error == ""
     assert run.discrepancy_count == 0
     events = ClaimEvent.objects.filter(claim__agency=agency)

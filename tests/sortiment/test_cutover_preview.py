@@ -69,19 +69,19 @@ def mess_up_some_claims(agency):
     for index, claim in enumerate(claims):
         step = index % 6
         if step == 0:
-            services.record_coverage(claim, claim.amount_ore, actor="t")
+            services.record_coverage(claim, claim.amount_ore, actor="system:t")
         elif step == 1:
-            services.cancel(claim, actor="t")
+            services.cancel(claim, actor="system:t")
         elif step == 2:
-            services.cancel(claim, actor="t")
-            services.reopen(claim, actor="t")
+            services.cancel(claim, actor="system:t")
+            services.reopen(claim, actor="system:t")
         elif step == 3:
-            services.record_event(claim, "queued", actor="t")
+            services.record_event(claim, "queued", actor="system:t")
         elif step == 4:
-            services.record_event(claim, "queued", actor="t")
-            services.record_event(claim, "rejected", actor="t")
+            services.record_event(claim, "queued", actor="system:t")
+            services.record_event(claim, "rejected", actor="system:t")
         else:
-            services.write_down(claim, 1, actor="t")
+            services.write_down(claim, 1, actor="system:t")
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_patrons_needing_cleansing_are_listed_masked(agency):
             amount_ore=5000,
             created_on=TODAY - dt.timedelta(days=5),
             due_date=TODAY + dt.timedelta(days=25),
-            actor="t",
+            actor="system:t",
         )
     result = preview(agency, TODAY - dt.timedelta(days=30))
     assert [(f.patron_number, sorted(f.needs)) for f in result.findings] == [
@@ -204,7 +204,7 @@ def test_a_stored_dry_run_reads_back_as_it_was_made(agency):
 
     generate_municipality(agency, MunicipalitySize(patrons=60, claims=200), seed=4, today=TODAY)
     made = preview(agency, dt.date(2026, 1, 1))
-    stored = store_dry_run(agency, dt.date(2026, 1, 1), actor="anne")
+    stored = store_dry_run(agency, dt.date(2026, 1, 1), actor="staff:anne")
     again = preview_from_json(latest_dry_run(agency, dt.date(2026, 1, 1)).result)
     assert stored.code == made.fingerprint == again.fingerprint
     assert again.moving == made.moving

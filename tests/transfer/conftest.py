@@ -46,7 +46,7 @@ def configure(agency, debtor):
 
 def switch_on(agency, cutoff=CUTOFF):
     return activate(
-        agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="test"
+        agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="system:test"
     )
 
 
@@ -83,7 +83,7 @@ def claim_for(patron, number: int, amount: int = 5_000, days_ago: int = 10, kind
         amount_ore=amount,
         created_on=today - dt.timedelta(days=days_ago),
         due_date=today + dt.timedelta(days=20),
-        actor="test",
+        actor="system:test",
     )
 
 

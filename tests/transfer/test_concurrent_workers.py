@@ -36,9 +36,9 @@ def test_two_workers_never_send_a_message_twice_and_keep_order(agency, debtor, p
     patrons = adults(agency, 30)
     claims = [claim_for(patrons[i % 30], 7000 + i, amount=8_000) for i in range(150)]
     for claim in claims[::3]:
-        write_down(claim, 3_000, actor="test")
+        write_down(claim, 3_000, actor="system:test")
     for claim in claims[::5]:
-        cancel(claim, actor="test")
+        cancel(claim, actor="system:test")
     url = proxy.url("/sf1590/DebitorRegistreringAfsend/1")
     senders = [sender_for(url, debtor, batch_size=12) for _ in range(2)]
     errors: list[Exception] = []

@@ -120,10 +120,10 @@ def test_changes_to_one_account_arrive_in_order(live_agency, debtor, proxy):
     patrons = adults(live_agency, 3)
     claim = claim_for(patrons[0], 5000, amount=10_000)
     others = [claim_for(p, 5001 + i) for i, p in enumerate(patrons[1:])]
-    cancel(claim, actor="test")
-    reopen(claim, actor="test")
-    write_down(claim, 2_500, actor="test")
-    cancel(others[0], actor="test")
+    cancel(claim, actor="system:test")
+    reopen(claim, actor="system:test")
+    write_down(claim, 2_500, actor="system:test")
+    cancel(others[0], actor="system:test")
     proxy.faults.extend(["503", "pass", "lose"])
     drain(sender_for(proxy.url(PATH), debtor, batch_size=2))
     assert not ErrorTask.objects.exists()
@@ -143,7 +143,7 @@ def test_changes_to_one_account_arrive_in_order(live_agency, debtor, proxy):
 def test_a_cpr_change_reaches_the_debtor_account(live_agency, debtor, proxy):
     patron = adults(live_agency, 1)[0]
     claim_for(patron, 6000)
-    change_identifier(patron, cpr="0202804321", actor="test")
+    change_identifier(patron, cpr="0202804321", actor="system:test")
     drain(sender_for(proxy.url(PATH), debtor))
     liabilities = debtor.query(
         "SELECT l.cpr FROM debtor_liability l JOIN debtor_account a ON a.id = l.account_id "

@@ -15,7 +15,7 @@ from bibdebitor.domain.claims import EventKind
 from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
 from bibdebitor.ledger.csv_import import import_claims
 from bibdebitor.ledger.models import ClaimEvent
-from bibdebitor.ledger.services import change_identifier
+from bibdebitor.ledger.services import change_identifier, record_event
 from bibdebitor.transfer.models import MessageKind, OutboxMessage
 from tests.library_fixtures import with_integration_settings
 
@@ -50,7 +50,7 @@ def test_the_csv_import_enqueues(live):
         f"701,{patron.patron_number},gebyr,50,{dates}\n"
         f"702,{patron.patron_number},gebyr,75,{dates}\n"
     )
-    assert import_claims(live, rows.encode(), actor="test") == 2
+    assert import_claims(live, rows.encode(), actor="system:test") == 2
     assert creates() == 2
 
 
@@ -73,7 +73,7 @@ def test_the_generator_enqueues_into_a_live_integration(live):
 def test_an_identifier_change_tells_the_debtor_system(live):
     (patron,) = adults(live, 1)
     claim_for(patron, 1)
-    change_identifier(patron, actor="test", cpr="0101901234")
+    change_identifier(patron, actor="system:test", cpr="0101901234")
     assert OutboxMessage.objects.filter(kind=MessageKind.CHANGE_PARTY).count() == 1
 
 
@@ -85,3 +85,15 @@ def test_no_django_signal_carries_business_flow():
         if re.search(r"\bSignal\(|\bsignals\.\w+\.connect\(|post_\w+\.connect\(", path.read_text())
     ]
     assert users == ["backoffice/apps.py"]
+
+
+def test_the_journal_writer_refuses_an_actor_outside_the_one_format(live):
+    (patron,) = adults(live, 1)
+    claim = claim_for(patron, 1, 10_000)
+    before = ClaimEvent.objects.count()
+    with pytest.raises(ValueError, match="not an actor"):
+        record_event(claim, EventKind.CANCELLED, actor="anne")
+    with pytest.raises(ValueError, match="not an actor"):
+        change_identifier(patron, cpr="0101901231", actor="anne")
+    assert ClaimEvent.objects.count() == before
+    assert record_event(claim, EventKind.CANCELLED, actor="staff:anne").actor == "staff:anne"

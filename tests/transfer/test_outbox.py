@@ -113,7 +113,7 @@ def test_switching_on_with_a_past_cutoff_hands_older_claims_over(ready):
     assert OutboxMessage.objects.count() == 3
     assert IntegrationActivation.objects.get().preview_code
     # Switching on again (or rerunning the backlog) hands nothing over twice.
-    deactivate(ready, actor="test")
+    deactivate(ready, actor="system:test")
     assert switch_on(ready, cutoff=CUTOFF).handed_over == 0
 
 
@@ -122,18 +122,21 @@ def test_activation_needs_every_setting_and_the_current_dry_run_code(ready):
     ready.org_unit_uuid = None
     ready.save()
     with pytest.raises(DomainError) as refused:
-        activate(ready, cutoff=CUTOFF, preview_code=code, actor="test")
+        activate(ready, cutoff=CUTOFF, preview_code=code, actor="system:test")
     assert refused.value.code == "integration_settings_missing"
     ready.org_unit_uuid = uuid.uuid4()
     ready.save()
     claim_for(adults(ready, 1)[0], 1)  # the data changed since the dry run
     with pytest.raises(DomainError) as refused:
-        activate(ready, cutoff=CUTOFF, preview_code=code, actor="test")
+        activate(ready, cutoff=CUTOFF, preview_code=code, actor="system:test")
     assert refused.value.code == "preview_code_mismatch"
     assert not ready.__class__.objects.get(pk=ready.pk).integration_active
     fresh = preview(ready, CUTOFF).fingerprint
     assert fresh != code
-    assert activate(ready, cutoff=CUTOFF, preview_code=fresh.lower(), actor="t").handed_over == 1
+    assert (
+        activate(ready, cutoff=CUTOFF, preview_code=fresh.lower(), actor="system:t").handed_over
+        == 1
+    )
 
 
 def test_a_minors_claim_under_consent_is_on_the_guardians_account(ready):
@@ -141,7 +144,7 @@ def test_a_minors_claim_under_consent_is_on_the_guardians_account(ready):
     child = register_patron(ready, patron_number="B1", kind="person", name="Ida", cpr="0106154234")
     guardian = register_guardian(ready, cpr="150575-1007", name="Søren Ærø")
     with clock.at(CUTOFF):
-        record_consent(child, guardian, journal_reference="J-1", actor="test")
+        record_consent(child, guardian, journal_reference="J-1", actor="system:test")
     claim_for(child, 5)
     message = OutboxMessage.objects.get()
     assert message.account.liable == Liable.GUARDIAN
@@ -184,8 +187,8 @@ def test_changes_to_handed_over_claims_follow_and_others_do_not(ready):
     at_library = claim_for(patron, 1, days_ago=400)
     switch_on(ready, cutoff=at_library.created_on + dt.timedelta(days=1))
     handed = claim_for(patron, 2, amount=9_000)
-    write_down(handed, 1_500, actor="test")
-    cancel(at_library, actor="test")
+    write_down(handed, 1_500, actor="system:test")
+    cancel(at_library, actor="system:test")
     kinds = list(OutboxMessage.objects.values_list("kind", flat=True))
     assert kinds == [MessageKind.CREATE, MessageKind.WRITE_DOWN]
     change = OutboxMessage.objects.get(kind=MessageKind.WRITE_DOWN).payload
@@ -196,7 +199,7 @@ def test_a_request_groups_hand_overs_but_nothing_overtakes(ready):
     switch_on(ready)
     a, b = adults(ready, 2)
     first, _second = claim_for(a, 1), claim_for(b, 2)
-    cancel(first, actor="test")
+    cancel(first, actor="system:test")
     claim_for(a, 3)
     messages = list(OutboxMessage.objects.order_by("id"))
     request = build_request(ready, messages, uuid.uuid4())
@@ -232,7 +235,7 @@ def _rejected_task(agency):
     OutboxMessage.objects.filter(pk=message.pk).update(state=MessageState.REJECTED)
     from bibdebitor.ledger.services import record_event
 
-    record_event(claim, EventKind.REJECTED, actor="test")
+    record_event(claim, EventKind.REJECTED, actor="system:test")
     return ErrorTask.objects.create(
         agency=agency,
         claim=claim,
@@ -248,11 +251,11 @@ def test_retrying_a_task_hands_the_claim_over_again(ready):
     claim_for(adults(ready, 1)[0], 1)
     task = _rejected_task(ready)
     assert list(open_tasks()) == [task]
-    assert retry(task, actor="staff") == 1
+    assert retry(task, actor="staff:staff") == 1
     assert OutboxMessage.objects.filter(state=MessageState.PENDING).count() == 1
     assert not open_tasks().exists()
     with pytest.raises(DomainError) as refused:
-        dismiss(task, actor="staff", note="fixed")
+        dismiss(task, actor="staff:staff", note="fixed")
     assert refused.value.code == "task_resolved"
 
 
@@ -261,9 +264,9 @@ def test_dismissing_a_task_needs_a_reason(ready):
     claim_for(adults(ready, 1)[0], 1)
     task = _rejected_task(ready)
     with pytest.raises(DomainError) as refused:
-        dismiss(task, actor="staff", note=" ")
+        dismiss(task, actor="staff:staff", note=" ")
     assert refused.value.code == "task_note_required"
-    dismiss(task, actor="staff", note="Betalt på biblioteket")
+    dismiss(task, actor="staff:staff", note="Betalt på biblioteket")
     assert task.resolution.action == "dismissed"
 
 

@@ -151,7 +151,7 @@ def run(agency):
         agency=agency,
         started_at="2026-11-20T02:00:00Z",
         finished_at="2026-11-20T02:00:09Z",
-        actor="planlagt",
+        actor="system:planlagt",
         library_claims=10,
         debtor_claims=9,
         discrepancy_count=2,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bibdebitor.common import clock
-from bibdebitor.ledger.models import Agency, ClaimEvent, ClaimKind, EventKind
+from bibdebitor.ledger.models import CLAIM_KIND_TITLES, Agency, ClaimEvent, EventKind
 from bibdebitor.transfer.models import ErrorTask
 
 DAYS = 30
@@ -78,7 +78,7 @@ def _open_by_state(agency: Agency | None) -> list[tuple[str, int]]:
         .annotate(open_ore=Sum("delta_ore"))
         .order_by("claim__kind", "sent")
     )
-    labels = dict(ClaimKind.choices)
+    labels = CLAIM_KIND_TITLES
     result = []
     for row in rows:
         where = _("at the debtor system") if row["sent"] else _("at the library")

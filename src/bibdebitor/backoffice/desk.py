@@ -18,6 +18,7 @@ from bibdebitor.backoffice.forms import BlockLiftForm, PatronLookupForm
 from bibdebitor.citizen.fees import overview
 from bibdebitor.citizen.patrons import as_citizen, find_patron, patron_lock_name
 from bibdebitor.common.throttle import Door, lift, name_locked_until
+from bibdebitor.common.web import staff_actor
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency, Patron
 from bibdebitor.ledger.selectors import patron_open_balance
@@ -103,7 +104,7 @@ def patron_lift(request: HttpRequest, agency_id: str, patron_number: str) -> Htt
                 patron,
                 receipt_reference=form.cleaned_data["receipt_reference"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user.get_username(),
+                actor=staff_actor(request),
             )
         except DomainError as error:
             form.add_error(None, _(error.message))
@@ -123,7 +124,7 @@ def patron_lift(request: HttpRequest, agency_id: str, patron_number: str) -> Htt
 def patron_unlock(request: HttpRequest, agency_id: str, patron_number: str) -> HttpResponse:
     """Lift the lock on the borrower's PIN sign-in (the citizen page and the fees API)."""
     patron = _patron(agency_id, patron_number)
-    actor = request.user.get_username()
+    actor = staff_actor(request)
     lifted = sum(lift(door, _names(patron), actor=actor) for door in PIN_DOORS)
     if lifted:
         messages.success(request, _("The borrower can sign in again."))

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from bibdebitor.backoffice.checklist import GO_LIVE_OVERRIDE, checklist
 from bibdebitor.backoffice.models import SettingChange, SignOff
+from bibdebitor.domain import actors
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.golive import TASKS_BY_KEY, TaskStatus, ready_to_go_live
 from bibdebitor.ledger.models import Agency
@@ -46,7 +47,7 @@ def change_settings(
                 field=name,
                 old_value=_as_text(getattr(agency, name)),
                 new_value=_as_text(value),
-                changed_by=actor,
+                changed_by=actors.check(actor),
             )
             for name, value in changed.items()
         ]
@@ -61,7 +62,7 @@ def change_settings(
                     field="cutoff_date",
                     old_value=_as_text(agency.cutoff_date),
                     new_value=_as_text(new_cutoff),
-                    changed_by=actor,
+                    changed_by=actors.check(actor),
                 )
             )
             _move_cutoff(agency, new_cutoff, actor=actor, preview_code=preview_code)
@@ -111,7 +112,7 @@ def switch_on(agency: Agency, *, preview_code: str, actor: str, override: str = 
                 field=GO_LIVE_OVERRIDE,
                 old_value=", ".join(s.task.key for s in standing),
                 new_value=override.strip(),
-                changed_by=actor,
+                changed_by=actors.check(actor),
             )
         return activate(agency, cutoff=agency.cutoff_date, preview_code=preview_code, actor=actor)
 
@@ -121,5 +122,5 @@ def sign_off(agency: Agency, *, task: str, status: str, note: str, actor: str) -
     if task not in TASKS_BY_KEY:
         raise DomainError("unknown_task", gettext_noop("There is no such task."))
     return SignOff.objects.create(
-        agency=agency, task=task, status=status, note=note.strip(), signed_by=actor
+        agency=agency, task=task, status=status, note=note.strip(), signed_by=actors.check(actor)
     )

@@ -29,6 +29,7 @@ from bibdebitor.backoffice.models import SettingChange
 from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
 from bibdebitor.backoffice.setup import sign_off as sign_off_task
 from bibdebitor.common.figures import counted
+from bibdebitor.common.web import staff_actor
 from bibdebitor.domain.cleansing import Finding
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.domain.golive import GO_LIVE_DATE, Task, sign_off_choices
@@ -127,7 +128,7 @@ def sign_off(request: HttpRequest, agency_id: str) -> HttpResponse:
             task=data["task"],
             status=data["status"],
             note=data["note"],
-            actor=request.user.get_username(),
+            actor=staff_actor(request),
         )
     except DomainError as error:
         messages.error(request, _(error.message))
@@ -148,7 +149,7 @@ def agency_setup(request: HttpRequest, agency_id: str) -> HttpResponse:
             change_settings(
                 agency,
                 values,
-                actor=request.user.get_username(),
+                actor=staff_actor(request),
                 preview_code=form.cleaned_data["preview_code"],
             )
         except DomainError as error:
@@ -188,7 +189,7 @@ def agency_switch_on(request: HttpRequest, agency_id: str) -> HttpResponse:
         activation = switch_on(
             agency,
             preview_code=form.cleaned_data["preview_code"],
-            actor=request.user.get_username(),
+            actor=staff_actor(request),
         )
     except GoLiveBlocked as blocked:
         messages.error(request, _(blocked.message))

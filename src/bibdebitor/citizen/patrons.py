@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bibdebitor.citizen.models import AccessToken, ClientSystem
+from bibdebitor.domain import actors
 from bibdebitor.domain.identifiers import IdentifierError, parse_cpr
 from bibdebitor.ledger.models import Agency, Guardian, Patron
 from bibdebitor.ledger.services import pin_matches
@@ -29,8 +30,10 @@ class Citizen:
     @property
     def actor(self) -> str:
         if self.patron is not None:
-            return f"borger:{self.patron.patron_number}"[:150]
-        return f"værge:{self.guardian.pk if self.guardian else ''}"
+            return actors.citizen(self.patron.patron_number)
+        if self.guardian is None:
+            raise ValueError("a citizen is a borrower or a guardian")
+        return actors.guardian(self.guardian.pk)
 
     def session_value(self) -> dict[str, int]:
         if self.patron is not None:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from bibdebitor.common import pruning
 from bibdebitor.common.models import Lockout, LockoutLift, SignInAttempt
+from bibdebitor.domain import actors
 
 T = TypeVar("T")
 MAX_FAILURES = 5
@@ -167,7 +168,7 @@ def lift(door: Door, names: list[str], *, actor: str) -> int:
             door=door, kind="address", recorded_at=latest.recorded_at, until__gt=now
         ).filter(lift__isnull=True)
         for lockout in [latest, *same_try]:
-            LockoutLift.objects.create(lockout=lockout, actor=actor[:150])
+            LockoutLift.objects.create(lockout=lockout, actor=actors.check(actor))
         lifted += 1
     return lifted
 

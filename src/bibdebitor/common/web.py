@@ -1,5 +1,5 @@
-"""Pages every process shares: the Django admin site in Danish with our sign-in page, and
-the CSRF refusal in the site's layout."""
+"""Pages every process shares: the Django admin site in Danish with our sign-in page, the
+CSRF refusal in the site's layout, and who a signed-in staff member is in the journals."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.domain import actors
+
 
 def dress_admin_site(title: str | Promise) -> None:
     """Name this process's admin site and give it the design system's sign-in page."""
@@ -16,6 +18,11 @@ def dress_admin_site(title: str | Promise) -> None:
     admin.site.site_title = title
     admin.site.index_title = _("Administration")
     admin.site.login_template = "layout/login.html"
+
+
+def staff_actor(request: HttpRequest) -> str:
+    """The signed-in staff member, as the journals name them."""
+    return actors.staff(request.user.get_username())
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -35,6 +35,7 @@ from bibdebitor.debtor.models import (
     PaymentPlacement,
 )
 from bibdebitor.debtor.selectors import credit_of, handed_over_claims, open_balances
+from bibdebitor.domain import actors
 from bibdebitor.domain.collection import allocate
 from bibdebitor.domain.dates import DateError, parse_date
 from bibdebitor.domain.errors import DomainError, gettext_noop
@@ -147,7 +148,7 @@ def place_payment(
     try:
         with transaction.atomic():
             PaymentPlacement.objects.create(
-                payment=payment, account=account, invoice=invoice, actor=actor[:150]
+                payment=payment, account=account, invoice=invoice, actor=actors.check(actor)
             )
     except IntegrityError:  # placed already, perhaps by a colleague a moment ago
         raise PaymentError(
@@ -233,7 +234,7 @@ def write_off(claim: DebtorClaim, amount_ore: int, note: str, actor: str) -> Cla
         amount_ore=amount_ore,
         delta_ore=-amount_ore,
         note=note[:300],
-        actor=actor[:150],
+        actor=actors.check(actor),
         effective_on=day,
     )
     if claim.origin == ClaimOrigin.LIBRARY:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from bibdebitor.common.web import staff_actor
 from bibdebitor.debtor import letters
 from bibdebitor.debtor.forms import (
     BankFileForm,
@@ -213,7 +214,7 @@ def claim_detail(request: HttpRequest, instance_uuid: uuid.UUID, claim_id: str) 
                 claim,
                 form.cleaned_data["amount"],
                 form.cleaned_data["reason"],
-                actor=request.user.get_username(),
+                actor=staff_actor(request),
             )
         except PaymentError as error:
             form.add_error(None, _(error.message))
@@ -259,9 +260,7 @@ def placement(request: HttpRequest, instance_uuid: uuid.UUID, payment_id: int) -
     account, invoice = _chosen(instance, chosen)
     if request.method == "POST" and account is not None:
         try:
-            booking = place_payment(
-                payment, account, invoice=invoice, actor=request.user.get_username()
-            )
+            booking = place_payment(payment, account, invoice=invoice, actor=staff_actor(request))
         except PaymentError as error:
             messages.error(request, _(error.message))
         else:

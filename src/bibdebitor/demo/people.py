@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from bibdebitor.citizen.fees import Fee, fees_of, overview
 from bibdebitor.citizen.patrons import guardian_citizen
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import Agency, Claim, ClaimKind, Guardian, Patron, PatronKind
 from bibdebitor.ledger.services import create_claim
+
+ACTOR = actors.system("demo")
 
 CANDIDATES = 300
 OLD_FEE_ORE = 45_00
@@ -81,7 +84,7 @@ def _old_fee(patron: Patron) -> Claim:
         created_on=created,
         due_date=created + dt.timedelta(days=30),
         reason="Gebyr for overskredet lånetid",
-        actor="demo",
+        actor=ACTOR,
     )
 
 

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bibdebitor.backoffice.setup import change_settings, switch_on
 from bibdebitor.demo.landscape import Landscape
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import Agency, ClaimEvent
 from bibdebitor.sortiment.console import print_preview
@@ -25,6 +26,8 @@ from bibdebitor.sortiment.cutover import Preview, Tally, preview_from_json, stor
 from bibdebitor.transfer.models import MessageState, OutboxMessage, ReconciliationRun
 from bibdebitor.transfer.reconciliation import StatementSource, reconcile
 from bibdebitor.transfer.tasks import open_tasks
+
+ACTOR = actors.system("demo")
 
 UNFINISHED = (MessageState.PENDING, MessageState.LEASED)
 # The library's claims the debtor system handed over to PSRM, with what was open then.
@@ -100,7 +103,7 @@ class Scenario:
     def dry_run(self) -> Preview:
         self.step(_("Dry run for the cut-off date %(date)s") % {"date": self.cutoff})
         # Kept, as staff would make it, so the back-office shows the same dry run.
-        result = preview_from_json(store_dry_run(self.agency, self.cutoff, actor="demo").result)
+        result = preview_from_json(store_dry_run(self.agency, self.cutoff, actor=ACTOR).result)
         print_preview(self.console, result, with_cleansing=False)
         self.summary.dry_run_code = result.fingerprint
         self.console.print(_("Dry-run code: %(code)s") % {"code": result.fingerprint})
@@ -115,12 +118,12 @@ class Scenario:
         debtor = self.landscape.debtor
         portal = f"{debtor.base_url}/betalingsoverblik/{debtor.instance}/"
         change_settings(
-            self.agency, {"cutoff_date": self.cutoff, "debtor_portal_url": portal}, actor="demo"
+            self.agency, {"cutoff_date": self.cutoff, "debtor_portal_url": portal}, actor=ACTOR
         )
         result = switch_on(
             self.agency,
             preview_code=dry_run.fingerprint,
-            actor="demo",
+            actor=ACTOR,
             override=_("Demo: the manual go-live tasks are not carried out in a demo."),
         )
         self.summary.handed_over = result.handed_over
@@ -174,7 +177,7 @@ class Scenario:
     def reconcile(self) -> None:
         self.step(_("Reconciliation: the ledger against the debtor system's statement"))
         source = StatementSource(self.landscape.statement_url, self.landscape.debtor.token)
-        run: ReconciliationRun = reconcile(self.agency, source, actor="demo")
+        run: ReconciliationRun = reconcile(self.agency, source, actor=ACTOR)
         self.summary.library_claims = run.library_claims
         self.summary.debtor_claims = run.debtor_claims
         self.summary.discrepancies = run.discrepancy_count

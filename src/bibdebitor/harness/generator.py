@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import ClaimKind
 from bibdebitor.domain.identifiers import (
     Gender,
@@ -33,6 +34,8 @@ from bibdebitor.ledger.models import (
     PatronKind,
 )
 from bibdebitor.ledger.services import opening_events, refresh_block
+
+ACTOR = actors.system("generator")
 
 BATCH_SIZE = 5000
 FIRST_NAMES = [
@@ -251,7 +254,7 @@ def _make_guardians(
                 kind=ConsentKind.GIVEN,
                 effective_on=effective_on,
                 journal_reference=reference,
-                recorded_by="generator",
+                recorded_by=ACTOR,
             )
         )
     Guardian.objects.bulk_create(guardians, batch_size=BATCH_SIZE)
@@ -302,7 +305,7 @@ def _make_claims(
         for claim, ack in zip(claims, acknowledged, strict=True):
             reference = f"Kvittering {claim.claim_number}" if ack else ""
             events += opening_events(
-                claim, actor="generator", occurred_at=now, acknowledgement_reference=reference
+                claim, actor=ACTOR, occurred_at=now, acknowledgement_reference=reference
             )
             materials.append(
                 ClaimMaterial(

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bibdebitor.common.web import staff_actor
 from bibdebitor.domain.claims import Lifecycle, TransferStatus
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.domain.money import format_kroner
@@ -43,10 +44,6 @@ TRANSFER_LABELS = {
     TransferStatus.ACCEPTED: _("accepted by debtor system"),
     TransferStatus.REJECTED: _("rejected by debtor system"),
 }
-
-
-def actor(request: HttpRequest) -> str:
-    return f"staff:{request.user.get_username()}"
 
 
 @admin.register(Agency)
@@ -106,7 +103,7 @@ class PatronAdmin(CprMaskingAdmin):
         obj.cpr, obj.cvr = before.cpr, before.cvr
         super().save_model(request, obj, form, change)
         if (cpr, cvr) != (before.cpr, before.cvr):
-            services.change_identifier(obj, cpr=cpr, cvr=cvr, actor=actor(request))
+            services.change_identifier(obj, cpr=cpr, cvr=cvr, actor=staff_actor(request))
         return None
 
 
@@ -125,7 +122,7 @@ class GuardianAdmin(CprMaskingAdmin):
         obj.cpr = Guardian.objects.get(pk=obj.pk).cpr
         super().save_model(request, obj, form, change)
         if cpr != obj.cpr:
-            services.change_guardian_cpr(obj, cpr, actor=actor(request))
+            services.change_guardian_cpr(obj, cpr, actor=staff_actor(request))
         return None
 
 
@@ -158,7 +155,7 @@ class GuardianConsentAdmin(admin.ModelAdmin):
             effective_on=obj.effective_on,
             journal_reference=obj.journal_reference,
             kind=obj.kind,
-            actor=actor(request),
+            actor=staff_actor(request),
         )
         obj.pk = saved.pk
 
@@ -270,7 +267,7 @@ class ClaimAdmin(admin.ModelAdmin):
             due_date=data["due_date"],
             reason=data["reason"],
             acknowledgement_reference=data["acknowledgement_reference"],
-            actor=actor(request),
+            actor=staff_actor(request),
         )
         obj.pk = claim.pk
 
@@ -278,7 +275,7 @@ class ClaimAdmin(admin.ModelAdmin):
         done = 0
         for claim in claims:
             try:
-                action(claim, actor=actor(request))
+                action(claim, actor=staff_actor(request))
                 done += 1
             except DomainError as error:
                 self.message_user(

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from bibdebitor.common import clock
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import ClaimKind, check_claim_facts
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError, gettext_noop
@@ -351,7 +352,7 @@ def _write_patrons(agency: Agency, parsed: list[_PatronRow], actor: str) -> None
                 kind=ConsentKind.GIVEN,
                 effective_on=r.consent_date,
                 journal_reference=r.consent_reference,
-                recorded_by=actor,
+                recorded_by=actors.check(actor),
             )
             for r in with_guardian
         ),

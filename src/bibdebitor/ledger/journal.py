@@ -2,7 +2,7 @@
 
 Every claim-journal row (from ``services.append_events``, the CSV import, the generator, and
 the transfer engine's own receipts and hand-overs through ``append_events``) is saved by
-``write_claim_events``; every CPR/CVR change is announced by ``identifier_changed``. Each then
+``write_claim_events``; every CPR/CVR change by ``write_identifier_changes``. Each then
 calls the parts that act on it, named below, in the same database transaction: one that raises
 rolls the change back, so the ledger and the outbox never disagree. A reader of the ledger
 sees every consequence of a journal write here — there is no signal to discover.
@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
-from bibdebitor.ledger.models import ClaimEvent, Guardian, Patron
+from bibdebitor.domain import actors
+from bibdebitor.ledger.models import ClaimEvent, Guardian, IdentifierChange, Patron
 
 BATCH_SIZE = 2_000
 
@@ -33,15 +34,25 @@ def _handlers(paths: tuple[str, ...]) -> tuple[Callable[..., Any], ...]:
 
 
 def write_claim_events(rows: Sequence[ClaimEvent]) -> None:
-    """Save journal rows (in journal order; one claim may have several) and act on them."""
+    """Save journal rows (in journal order; one claim may have several) and act on them.
+    Each row names who acted in the one actor format (``domain.actors``)."""
+    for actor in {row.actor for row in rows}:
+        actors.check(actor)
     ClaimEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     for handler in _handlers(ON_CLAIM_EVENTS):
         handler(list(rows))
 
 
-def identifier_changed(
-    *, patron: Patron | None = None, guardian: Guardian | None = None, effective_on: dt.date
+def write_identifier_changes(
+    rows: Sequence[IdentifierChange],
+    *,
+    patron: Patron | None = None,
+    guardian: Guardian | None = None,
+    effective_on: dt.date,
 ) -> None:
-    """A patron's or a guardian's CPR/CVR changed (already journalled): act on it."""
+    """Save the journal of a patron's or a guardian's CPR/CVR change and act on it."""
+    for actor in {row.actor for row in rows}:
+        actors.check(actor)
+    IdentifierChange.objects.bulk_create(rows)
     for handler in _handlers(ON_IDENTIFIER_CHANGED):
         handler(patron=patron, guardian=guardian, effective_on=effective_on)

@@ -6,6 +6,8 @@ the rules for each event live in ``bibdebitor.domain.claims``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from bibdebitor.common import validators
 from bibdebitor.common.appendonly import AppendOnlyModel
 from bibdebitor.domain import vendors
-from bibdebitor.domain.claims import ClaimKind as DomainClaimKind
-from bibdebitor.domain.claims import EventKind as DomainEventKind
+from bibdebitor.domain.claims import ClaimKind, EventKind
 from bibdebitor.domain.identifiers import is_substitute_cpr, mask_cpr
 
 DEFAULT_BLOCK_THRESHOLD_ORE = 200_00
@@ -224,9 +225,15 @@ class GuardianConsent(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.effective_on}"
 
 
-class ClaimKind(models.TextChoices):
-    LATE_FEE = DomainClaimKind.LATE_FEE.value, _("late fee")
-    REPLACEMENT = DomainClaimKind.REPLACEMENT.value, _("replacement claim")
+# The domain's claim kinds and journal events (``domain.claims``), with their titles on screen.
+CLAIM_KIND_TITLES = {
+    ClaimKind.LATE_FEE: _("late fee"),
+    ClaimKind.REPLACEMENT: _("replacement claim"),
+}
+
+
+def _choices(titles: dict[ClaimKind, Any] | dict[EventKind, Any]) -> list[tuple[str, Any]]:
+    return [(member.value, title) for member, title in titles.items()]
 
 
 class Claim(models.Model):
@@ -240,7 +247,7 @@ class Claim(models.Model):
         Patron, on_delete=models.PROTECT, related_name="claims", verbose_name=_("patron")
     )
     claim_number = models.BigIntegerField(_("claim number"))
-    kind = models.CharField(_("kind"), max_length=12, choices=ClaimKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=_choices(CLAIM_KIND_TITLES))
     amount_ore = models.PositiveBigIntegerField(_("amount (øre)"))
     created_on = models.DateField(_("created on"))
     due_date = models.DateField(_("due date"))
@@ -279,19 +286,20 @@ class ClaimMaterial(models.Model):
         return self.title or self.item_number
 
 
-class EventKind(models.TextChoices):
-    CREATED = DomainEventKind.CREATED.value, _("created")
-    ACKNOWLEDGED = DomainEventKind.ACKNOWLEDGED.value, _("acknowledged")
-    WRITTEN_DOWN = DomainEventKind.WRITTEN_DOWN.value, _("written down")
-    CANCELLED = DomainEventKind.CANCELLED.value, _("cancelled")
-    REOPENED = DomainEventKind.REOPENED.value, _("reopened")
-    QUEUED = DomainEventKind.QUEUED.value, _("queued for transfer")
-    TRANSFERRED = DomainEventKind.TRANSFERRED.value, _("transferred")
-    ACCEPTED = DomainEventKind.ACCEPTED.value, _("accepted by debtor system")
-    REJECTED = DomainEventKind.REJECTED.value, _("rejected by debtor system")
-    COVERED = DomainEventKind.COVERED.value, _("covered")
-    COVERAGE_REVERSED = DomainEventKind.COVERAGE_REVERSED.value, _("coverage reversed")
-    WRITTEN_OFF = DomainEventKind.WRITTEN_OFF.value, _("written off")
+EVENT_KIND_TITLES = {
+    EventKind.CREATED: _("created"),
+    EventKind.ACKNOWLEDGED: _("acknowledged"),
+    EventKind.WRITTEN_DOWN: _("written down"),
+    EventKind.CANCELLED: _("cancelled"),
+    EventKind.REOPENED: _("reopened"),
+    EventKind.QUEUED: _("queued for transfer"),
+    EventKind.TRANSFERRED: _("transferred"),
+    EventKind.ACCEPTED: _("accepted by debtor system"),
+    EventKind.REJECTED: _("rejected by debtor system"),
+    EventKind.COVERED: _("covered"),
+    EventKind.COVERAGE_REVERSED: _("coverage reversed"),
+    EventKind.WRITTEN_OFF: _("written off"),
+}
 
 
 class ClaimEvent(AppendOnlyModel):
@@ -302,7 +310,7 @@ class ClaimEvent(AppendOnlyModel):
         Claim, on_delete=models.PROTECT, related_name="events", verbose_name=_("claim")
     )
     seq = models.PositiveIntegerField(_("number"))
-    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    kind = models.CharField(_("event"), max_length=20, choices=_choices(EVENT_KIND_TITLES))
     amount_ore = models.BigIntegerField(_("amount (øre)"), default=0)
     delta_ore = models.BigIntegerField(_("balance change (øre)"), default=0)
     occurred_at = models.DateTimeField(_("occurred"))

@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 
 from bibdebitor.common import clock
 from bibdebitor.domain.claims import HANDED_OVER, ClaimState, Event, TransferStatus, fold
-from bibdebitor.domain.claims import EventKind as DomainEventKind
 from bibdebitor.domain.classification import Borrower, ClaimFacts, Policy, guardianships
 from bibdebitor.ledger.models import (
     Agency,
@@ -32,7 +31,7 @@ from bibdebitor.ledger.models import (
 
 def claim_journal(claim: Claim) -> list[Event]:
     rows = claim.events.order_by("seq").values_list("kind", "amount_ore")
-    return [Event(DomainEventKind(kind), amount) for kind, amount in rows]
+    return [Event(EventKind(kind), amount) for kind, amount in rows]
 
 
 def claim_state(claim: Claim) -> ClaimState:
@@ -139,16 +138,16 @@ class JournalSummary:
 # What a journal summary counts and sums, by event kind. The ORM's aggregate and the
 # hand-written one of ``patron_claim_summaries`` are both built from these.
 _COUNTED = {
-    "queued": DomainEventKind.QUEUED,
-    "accepted": DomainEventKind.ACCEPTED,
-    "rejected": DomainEventKind.REJECTED,
-    "cancels": DomainEventKind.CANCELLED,
-    "reopens": DomainEventKind.REOPENED,
+    "queued": EventKind.QUEUED,
+    "accepted": EventKind.ACCEPTED,
+    "rejected": EventKind.REJECTED,
+    "cancels": EventKind.CANCELLED,
+    "reopens": EventKind.REOPENED,
 }
 _SUMMED = {
-    "covered": DomainEventKind.COVERED,
-    "reversed": DomainEventKind.COVERAGE_REVERSED,
-    "written_off": DomainEventKind.WRITTEN_OFF,
+    "covered": EventKind.COVERED,
+    "reversed": EventKind.COVERAGE_REVERSED,
+    "written_off": EventKind.WRITTEN_OFF,
 }
 _SUMMARY_COLUMNS = (*_COUNTED, "balance", *_SUMMED, "last_covered_at")
 
@@ -182,7 +181,7 @@ def journal_summaries(
                 name: Coalesce(Sum("amount_ore", filter=Q(kind=kind)), 0)
                 for name, kind in _SUMMED.items()
             },
-            last_covered_at=Max("occurred_at", filter=Q(kind=DomainEventKind.COVERED)),
+            last_covered_at=Max("occurred_at", filter=Q(kind=EventKind.COVERED)),
         )
         .order_by()
     )
@@ -206,7 +205,7 @@ _SUMMARY_SELECT = ", ".join(
         "MAX(CASE WHEN e.kind = %s THEN e.occurred_at END)",
     ]
 )
-_SUMMARY_KINDS = [str(k) for k in (*_COUNTED.values(), *_SUMMED.values(), DomainEventKind.COVERED)]
+_SUMMARY_KINDS = [str(k) for k in (*_COUNTED.values(), *_SUMMED.values(), EventKind.COVERED)]
 
 
 def patron_claim_summaries(patron_ids: list[int]) -> list[tuple[Claim, JournalSummary]]:

@@ -15,8 +15,16 @@ from django.db import transaction
 from django.db.models import Sum
 
 from bibdebitor.common import clock
-from bibdebitor.domain.claims import ClaimKind, ClaimState, Event, apply, check_claim_facts, fold
-from bibdebitor.domain.claims import EventKind as DomainEventKind
+from bibdebitor.domain import actors
+from bibdebitor.domain.claims import (
+    ClaimKind,
+    ClaimState,
+    Event,
+    EventKind,
+    apply,
+    check_claim_facts,
+    fold,
+)
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.identifiers import Gender, generate_substitute_cpr
 from bibdebitor.domain.patrons import (
@@ -27,7 +35,7 @@ from bibdebitor.domain.patrons import (
     check_journal_reference,
     check_patron,
 )
-from bibdebitor.ledger.journal import identifier_changed, write_claim_events
+from bibdebitor.ledger.journal import write_claim_events, write_identifier_changes
 from bibdebitor.ledger.models import (
     Agency,
     BlockLift,
@@ -158,7 +166,7 @@ def change_identifier(
     effective_on: dt.date | None = None,
 ) -> Patron:
     """Change a patron's CPR or CVR number: journalled, and the debtor system is told for
-    every debtor account the patron is liable on (``journal.identifier_changed``)."""
+    every debtor account the patron is liable on (``journal.write_identifier_changes``)."""
     check = check_patron(
         PatronInput(
             patron.kind,
@@ -181,15 +189,18 @@ def change_identifier(
         return patron
     if check.cpr and Patron.objects.filter(agency=patron.agency_id, cpr=check.cpr).exists():
         raise DomainError("cpr_taken", gettext_noop("Another patron has that CPR number."))
-    IdentifierChange.objects.bulk_create(
-        IdentifierChange(patron=patron, field=field, old_value=old, new_value=new, actor=actor)
-        for field, (old, new) in changed.items()
-    )
     patron.cpr, patron.cvr = check.cpr, check.cvr
     patron.birth_date = check.birth_date or patron.birth_date
     patron.save(update_fields=["cpr", "cvr", "birth_date"])
     log.info("patron %s: %s changed", patron.pk, ", ".join(changed))
-    identifier_changed(patron=patron, effective_on=effective_on or _today())
+    write_identifier_changes(
+        [
+            IdentifierChange(patron=patron, field=field, old_value=old, new_value=new, actor=actor)
+            for field, (old, new) in changed.items()
+        ],
+        patron=patron,
+        effective_on=effective_on or _today(),
+    )
     return patron
 
 
@@ -203,12 +214,12 @@ def change_guardian_cpr(
         return guardian
     if Guardian.objects.filter(agency=guardian.agency_id, cpr=number).exists():
         raise DomainError("cpr_taken", gettext_noop("Another guardian has that CPR number."))
-    IdentifierChange.objects.create(
+    change = IdentifierChange(
         guardian=guardian, field="cpr", old_value=guardian.cpr, new_value=number, actor=actor
     )
     guardian.cpr = number
     guardian.save(update_fields=["cpr"])
-    identifier_changed(guardian=guardian, effective_on=effective_on or _today())
+    write_identifier_changes([change], guardian=guardian, effective_on=effective_on or _today())
     return guardian
 
 
@@ -266,7 +277,7 @@ def record_consent(
         kind=kind,
         effective_on=effective_on,
         journal_reference=journal_reference,
-        recorded_by=actor,
+        recorded_by=actors.check(actor),
     )
 
 
@@ -307,10 +318,10 @@ def create_claim(
         ClaimMaterial(claim=claim, item_number=m.item_number, record_id=m.record_id, title=m.title)
         for m in materials
     )
-    events = [NewEvent(claim.pk, DomainEventKind.CREATED, amount_ore)]
+    events = [NewEvent(claim.pk, EventKind.CREATED, amount_ore)]
     if acknowledgement_reference:
         events.append(
-            NewEvent(claim.pk, DomainEventKind.ACKNOWLEDGED, reference=acknowledgement_reference)
+            NewEvent(claim.pk, EventKind.ACKNOWLEDGED, reference=acknowledgement_reference)
         )
     append_events(events, actor=actor)
     return claim
@@ -320,12 +331,12 @@ def opening_events(
     claim: Claim, *, actor: str, occurred_at: dt.datetime, acknowledgement_reference: str = ""
 ) -> list[ClaimEvent]:
     """The journal rows a new claim starts with, for the bulk writers (import, generator)."""
-    state, delta = apply(ClaimState(), Event(DomainEventKind.CREATED, claim.amount_ore))
+    state, delta = apply(ClaimState(), Event(EventKind.CREATED, claim.amount_ore))
     events = [
         ClaimEvent(
             claim=claim,
             seq=1,
-            kind=DomainEventKind.CREATED,
+            kind=EventKind.CREATED,
             amount_ore=claim.amount_ore,
             delta_ore=delta,
             occurred_at=occurred_at,
@@ -333,12 +344,12 @@ def opening_events(
         )
     ]
     if acknowledgement_reference:
-        apply(state, Event(DomainEventKind.ACKNOWLEDGED))
+        apply(state, Event(EventKind.ACKNOWLEDGED))
         events.append(
             ClaimEvent(
                 claim=claim,
                 seq=2,
-                kind=DomainEventKind.ACKNOWLEDGED,
+                kind=EventKind.ACKNOWLEDGED,
                 occurred_at=occurred_at,
                 actor=actor,
                 reference=acknowledgement_reference,
@@ -352,7 +363,7 @@ class NewEvent:
     """One event to append with ``append_events``."""
 
     claim_id: int
-    kind: DomainEventKind
+    kind: EventKind
     amount_ore: int = 0
     reference: str = ""
     note: str = ""
@@ -367,7 +378,7 @@ def journals(claim_ids: Iterable[int]) -> dict[int, list[Event]]:
         .values_list("claim_id", "kind", "amount_ore")
     )
     for claim_id, kind, amount in rows:
-        result[claim_id].append(Event(DomainEventKind(kind), amount))
+        result[claim_id].append(Event(EventKind(kind), amount))
     return result
 
 
@@ -415,7 +426,7 @@ def append_events(
 
 def record_event(
     claim: Claim,
-    kind: DomainEventKind,
+    kind: EventKind,
     amount_ore: int = 0,
     *,
     actor: str,
@@ -480,20 +491,20 @@ def lift_block(patron: Patron, *, receipt_reference: str, reason: str, actor: st
         until=until,
         receipt_reference=receipt_reference.strip()[:100],
         reason=reason.strip()[:300],
-        actor=actor[:150],
+        actor=actors.check(actor),
     )
 
 
 def write_down(claim: Claim, amount_ore: int, *, actor: str, note: str = "") -> ClaimEvent:
-    return record_event(claim, DomainEventKind.WRITTEN_DOWN, amount_ore, actor=actor, note=note)
+    return record_event(claim, EventKind.WRITTEN_DOWN, amount_ore, actor=actor, note=note)
 
 
 def cancel(claim: Claim, *, actor: str, note: str = "") -> ClaimEvent:
-    return record_event(claim, DomainEventKind.CANCELLED, actor=actor, note=note)
+    return record_event(claim, EventKind.CANCELLED, actor=actor, note=note)
 
 
 def reopen(claim: Claim, *, actor: str, note: str = "") -> ClaimEvent:
-    return record_event(claim, DomainEventKind.REOPENED, actor=actor, note=note)
+    return record_event(claim, EventKind.REOPENED, actor=actor, note=note)
 
 
 def acknowledge(claim: Claim, *, reference: str, actor: str) -> ClaimEvent:
@@ -507,12 +518,10 @@ def acknowledge(claim: Claim, *, reference: str, actor: str) -> ClaimEvent:
             "acknowledgement_kind",
             gettext_noop("Only a replacement claim can be acknowledged."),
         )
-    return record_event(claim, DomainEventKind.ACKNOWLEDGED, actor=actor, reference=reference)
+    return record_event(claim, EventKind.ACKNOWLEDGED, actor=actor, reference=reference)
 
 
 def record_coverage(
     claim: Claim, amount_ore: int, *, actor: str, reference: str = ""
 ) -> ClaimEvent:
-    return record_event(
-        claim, DomainEventKind.COVERED, amount_ore, actor=actor, reference=reference
-    )
+    return record_event(claim, EventKind.COVERED, amount_ore, actor=actor, reference=reference)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from bibdebitor.domain import actors
 from bibdebitor.domain.classification import (
     AccountType,
     Blocker,
@@ -183,7 +184,7 @@ def store_dry_run(agency: Agency, cutoff: dt.date, *, actor: str) -> DryRun:
         cutoff=cutoff,
         code=result.fingerprint,
         result=preview_as_json(result),
-        made_by=actor,
+        made_by=actors.check(actor),
     )
 
 

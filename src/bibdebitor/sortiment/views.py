@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from bibdebitor.common.exports import download
+from bibdebitor.common.web import staff_actor
 from bibdebitor.sortiment.cutover import latest_dry_run, preview_from_json, store_dry_run
 from bibdebitor.sortiment.export import as_csv, as_xlsx, sections
 from bibdebitor.sortiment.forms import PreviewForm
@@ -28,7 +29,7 @@ def cutover_preview(request: HttpRequest) -> HttpResponse:
     agency, cutoff = form.cleaned_data["agency"], form.cleaned_data["cutoff"]
     query = urlencode({"agency": agency.agency_id, "cutoff": cutoff.isoformat()})
     if request.method == "POST":
-        store_dry_run(agency, cutoff, actor=request.user.get_username())
+        store_dry_run(agency, cutoff, actor=staff_actor(request))
         return redirect(f"{reverse('cutover-preview')}?{query}")
     run = latest_dry_run(agency, cutoff)
     context = {"form": form, "agency": agency, "cutoff": cutoff, "run": run, "query": query}

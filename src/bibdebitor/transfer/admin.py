@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.common.readonly_admin import ReadOnlyAdmin
+from bibdebitor.common.web import staff_actor
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.ledger.admin import actor
 from bibdebitor.transfer.models import (
     Delivery,
     ErrorTask,
@@ -36,7 +36,7 @@ class ErrorTaskAdmin(ReadOnlyAdmin):
     def send_again(self, request: HttpRequest, tasks: QuerySet[ErrorTask]) -> None:
         for task in tasks:
             try:
-                retry(task, actor=actor(request))
+                retry(task, actor=staff_actor(request))
             except DomainError as error:
                 self.message_user(request, f"{task}: {gettext(error.message)}", messages.ERROR)
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bibdebitor.common.texts import in_danish
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import EventKind, JournalError
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.domain.references import parse_claim_reference
@@ -52,7 +53,7 @@ REFUSALS = {
     "KAN_IKKE_BOGFOERES": "Registreringen kan ikke bogføres på fordringen: {reason}",
 }
 OVERPAYMENT = "OVERDAEKNING"
-ACTOR = "debitorsystem"
+ACTOR = actors.system("debitorsystem")
 
 
 class ApplyFailed(Exception):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import TransferStatus
 from bibdebitor.domain.reconciliation import DebtorView, LibraryView, Totals, compare
 from bibdebitor.domain.references import claim_reference, parse_claim_reference
@@ -264,7 +265,7 @@ def reconcile(
             agency=agency,
             started_at=started,
             finished_at=timezone.now(),
-            actor=actor,
+            actor=actors.check(actor),
             error=str(error)[:ERROR_TEXT_LIMIT],
         )
     finally:
@@ -281,7 +282,7 @@ def _record(
         agency=agency,
         started_at=started,
         finished_at=timezone.now(),
-        actor=actor,
+        actor=actors.check(actor),
         library_claims=comparison.library_claims,
         debtor_claims=comparison.debtor_claims,
         discrepancy_count=len(comparison.found),

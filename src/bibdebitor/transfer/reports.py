@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy
 from bibdebitor.common import exports
 from bibdebitor.common.exports import Ore
 from bibdebitor.domain.reconciliation import CAUSE_TEXTS, Cause
-from bibdebitor.ledger.models import ClaimKind
+from bibdebitor.ledger.models import CLAIM_KIND_TITLES
 from bibdebitor.sortiment.labels import CLASS_TITLES
 from bibdebitor.transfer.models import ReconciliationRun
 
-KIND_TITLES = dict(ClaimKind.choices)
+KIND_TITLES = CLAIM_KIND_TITLES
 STATE_TITLES = {
     "open": gettext_lazy("open"),
     "settled": gettext_lazy("settled"),

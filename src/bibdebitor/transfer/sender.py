@@ -32,6 +32,7 @@ from django.utils import timezone
 from bibdebitor.common.heartbeat import Heartbeat
 from bibdebitor.common.identity import own_identity
 from bibdebitor.common.leasedqueue import Lease, LeasedQueue
+from bibdebitor.domain import actors
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import NewEvent, append_events
@@ -272,7 +273,7 @@ class Sender:
         self.queue.put_back(retry, now)
         ErrorTask.objects.bulk_create(tasks)
         if journal:
-            append_events(journal, actor=f"overførsel:{self.name}"[:150])
+            append_events(journal, actor=actors.system(self.name))
         result.accepted = len(by_state[Lease.DONE])
         result.rejected = len(by_state[Lease.REJECTED])
         result.retried = len(retry)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bibdebitor.common.exports import download
+from bibdebitor.common.web import staff_actor
 from bibdebitor.domain.errors import DomainError
-from bibdebitor.ledger.admin import actor
 from bibdebitor.transfer import reports, tasks
 from bibdebitor.transfer.forms import (
     DiscrepancyFilterForm,
@@ -93,14 +93,14 @@ def task_action(request: HttpRequest, task_id: int) -> HttpResponse:
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     try:
         if action == "retry":
-            tasks.retry(task, actor=actor(request), note=note)
+            tasks.retry(task, actor=staff_actor(request), note=note)
         elif action == "dismiss":
-            tasks.dismiss(task, actor=actor(request), note=note)
+            tasks.dismiss(task, actor=staff_actor(request), note=note)
         else:
             if not request.user.has_perm("ledger.add_claimevent"):
                 messages.error(request, _("You may not cancel claims."))
                 return _back_to_tasks(request)
-            tasks.cancel_claim(task, actor=actor(request), note=note)
+            tasks.cancel_claim(task, actor=staff_actor(request), note=note)
     except DomainError as error:
         messages.error(request, _(error.message))
     else:
@@ -114,7 +114,7 @@ def task_action(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_bulk_retry(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("tasks") if v.isdigit()]
     chosen = tasks.open_tasks().filter(pk__in=ids).select_related("message").order_by("pk")
-    retried, refused = tasks.retry_many(chosen, actor=actor(request))
+    retried, refused = tasks.retry_many(chosen, actor=staff_actor(request))
     messages.success(request, _("%(count)d claims sent again.") % {"count": retried})
     if refused:
         messages.warning(
@@ -163,7 +163,7 @@ def reconciliation_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose an agency."))
         return HttpResponseRedirect(reverse("reconciliation"))
     agency = form.cleaned_data["agency"]
-    run = reconcile(agency, actor=actor(request))
+    run = reconcile(agency, actor=staff_actor(request))
     if run.error:
         messages.error(
             request,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import QuerySet
 
+from bibdebitor.domain import actors
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.services import cancel
 from bibdebitor.transfer.models import ErrorTask, ErrorTaskResolution, MessageKind, Resolution
@@ -20,7 +21,9 @@ def open_tasks() -> QuerySet[ErrorTask]:
 def _resolve(task: ErrorTask, action: str, actor: str, note: str) -> ErrorTaskResolution:
     if ErrorTaskResolution.objects.filter(task=task).exists():
         raise DomainError("task_resolved", gettext_noop("The task is already resolved."))
-    return ErrorTaskResolution.objects.create(task=task, action=action, actor=actor, note=note)
+    return ErrorTaskResolution.objects.create(
+        task=task, action=action, actor=actors.check(actor), note=note
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from bibdebitor.backoffice.setup import GoLiveBlocked, change_settings, switch_on
 from bibdebitor.common.credentials import digest
+from bibdebitor.domain import actors
 from bibdebitor.domain.dates import parse_date
 from bibdebitor.domain.errors import DomainError
 from bibdebitor.ledger.models import Agency
@@ -25,7 +26,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency", required=True)
-        parser.add_argument("--actor", default="cli")
+        parser.add_argument(
+            "--actor", default="cli", help="who runs it (journalled as operator:NAME)"
+        )
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("status")
         on = actions.add_parser("activate")
@@ -43,6 +46,7 @@ class Command(BaseCommand):
         token.add_argument("--name", default="debitorsystem")
 
     def handle(self, *args: object, agency: str, action: str, actor: str, **o: object) -> None:
+        actor = actors.operator(actor)
         try:
             target = Agency.objects.get(agency_id=agency)
         except Agency.DoesNotExist:

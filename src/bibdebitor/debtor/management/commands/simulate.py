@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bibdebitor.debtor.models import Instance
 from bibdebitor.debtor.simulation import Activity, citizens_pay, staff_write_off
+from bibdebitor.domain import actors
 
 
 def share(text: str) -> float:
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             share=float(o["write_off"]),  # type: ignore[arg-type]
             rng=rng,
             activity=activity,
-            actor="demo-sagsbehandler",
+            actor=actors.system("demo"),
         )
         self.stdout.write(
             f"paid_in_full={activity.paid_in_full} paid_in_part={activity.paid_in_part} "

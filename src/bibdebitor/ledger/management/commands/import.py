@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from bibdebitor.domain import actors
 from bibdebitor.ledger.csv_import import ImportRejected, import_claims, import_patrons
 from bibdebitor.ledger.models import Agency
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 gettext("Cannot read the file: %(reason)s") % {"reason": error.strerror}
             ) from None
         try:
-            count = IMPORTERS[what](target, data, actor=f"import:{file.name}")
+            count = IMPORTERS[what](target, data, actor=actors.imported(file.name))
         except ImportRejected as rejected:
             for error in rejected.errors[:MAX_REPORTED]:
                 self.stderr.write(str(error))

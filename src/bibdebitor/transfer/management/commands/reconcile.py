@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from rich.console import Console
 from rich.table import Table
 
+from bibdebitor.domain import actors
 from bibdebitor.ledger.models import Agency
 from bibdebitor.transfer import reports
 from bibdebitor.transfer.models import ReconciliationRun
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--csv", type=Path, help="write the result as CSV here")
         parser.add_argument("--xlsx", type=Path, help="write the result as XLSX here")
         parser.add_argument("--daily-at", help="HH:MM: keep running, reconcile daily then")
-        parser.add_argument("--actor", default="cli")
+        parser.add_argument(
+            "--actor", default="cli", help="who runs it (journalled as operator:NAME)"
+        )
         parser.add_argument("--language", default=settings.LANGUAGE_CODE)
 
     def handle(self, *args: object, **options: object) -> None:
@@ -84,7 +87,7 @@ class Command(BaseCommand):
     def _run(self, agencies: list[Agency], source: StatementSource, options: dict) -> int:
         failed = 0
         for agency in agencies:
-            run = reconcile(agency, source, actor=str(options["actor"]))
+            run = reconcile(agency, source, actor=actors.operator(str(options["actor"])))
             self._print(run)
             failed += bool(run.error)
             if not run.error:
