@@ -292,7 +292,3 @@ def _record(
         discrepancy.run = run
     Discrepancy.objects.bulk_create(comparison.found, batch_size=BATCH_SIZE)
     return run
-
-
-def latest_run(agency: Agency) -> ReconciliationRun | None:
-    return ReconciliationRun.objects.filter(agency=agency).order_by("-id").first()
