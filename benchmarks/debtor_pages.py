@@ -17,14 +17,13 @@ import argparse
 import datetime as dt
 import os
 import secrets
-import statistics
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from harness import percentile, staff_client, time_page
+from harness import page_row, staff_client
 from report import publish
 
 TARGET_SECONDS = 1.0
@@ -333,22 +332,7 @@ def main() -> None:
     by_role = clients()
     rows = []
     for role, name, path in pages():
-        first, timings, status = time_page(by_role[role], path, args.requests)
-        row = {
-            "page": name,
-            "role": role,
-            "path": path,
-            "status": status,
-            "first_ms": round(first * 1000, 1),
-            "p50_ms": round(statistics.median(timings) * 1000, 1),
-            "p95_ms": round(percentile(timings, 0.95) * 1000, 1),
-        }
-        rows.append(row)
-        print(
-            f"{name:32} {status} first {row['first_ms']:>8} ms  p50 {row['p50_ms']:>8} ms  "
-            f"p95 {row['p95_ms']:>8} ms",
-            flush=True,
-        )
+        rows.append(page_row(by_role[role], role, name, path, args.requests))
     publish(
         {
             "benchmark": "debtor_pages",

@@ -5,6 +5,7 @@ reference debtor system."""
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -70,6 +71,26 @@ def time_page(client, path: str, requests: int) -> tuple[float, list[float], int
         timings.append(time.perf_counter() - started)
         status = response.status_code
     return first, sorted(timings), status
+
+
+def page_row(client, role: str, name: str, path: str, requests: int) -> dict[str, object]:
+    """One page timed (``time_page``) as a row of the pages table, printed as it is made."""
+    first, timings, status = time_page(client, path, requests)
+    row = {
+        "page": name,
+        "role": role,
+        "path": path,
+        "status": status,
+        "first_ms": round(first * 1000, 1),
+        "p50_ms": round(statistics.median(timings) * 1000, 1),
+        "p95_ms": round(percentile(timings, 0.95) * 1000, 1),
+    }
+    print(
+        f"{name:32} {status} first {row['first_ms']:>8} ms  p50 {row['p50_ms']:>8} ms  "
+        f"p95 {row['p95_ms']:>8} ms",
+        flush=True,
+    )
+    return row
 
 
 def percentile(sorted_values: list[float], share: float) -> float:

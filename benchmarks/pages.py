@@ -16,13 +16,12 @@ import argparse
 import datetime as dt
 import os
 import secrets
-import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
 
-from harness import analyze, library_django, percentile, staff_client, time_page
+from harness import analyze, library_django, page_row, staff_client
 from report import publish
 
 TARGET_SECONDS = 1.0
@@ -217,23 +216,7 @@ def main() -> None:
         from django.core.cache import cache
 
         cache.clear()  # each page counts its own totals first, as after a minute's quiet
-        first, timings, status = time_page(by_role[role], path, args.requests)
-        rows.append(
-            {
-                "page": name,
-                "role": role,
-                "path": path,
-                "status": status,
-                "first_ms": round(first * 1000, 1),
-                "p50_ms": round(statistics.median(timings) * 1000, 1),
-                "p95_ms": round(percentile(timings, 0.95) * 1000, 1),
-            }
-        )
-        row = rows[-1]
-        print(
-            f"{name:32} {status} first {row['first_ms']:>8} ms  p50 {row['p50_ms']:>8} ms  "
-            f"p95 {row['p95_ms']:>8} ms"
-        )
+        rows.append(page_row(by_role[role], role, name, path, args.requests))
     slow = [r["page"] for r in rows if not r.get("action") and r["p95_ms"] > TARGET_SECONDS * 1000]
     publish(
         {

@@ -250,23 +250,60 @@ def test_the_cleansing_report_from_plain_rows_matches_each_patron_checked_alone(
         )
         if found := findings(record, policy, today):
             expected.append((patron.pk, found))
-    assert report(agency).rows == expected
+    assert report(agency, policy, today).rows == expected
     assert expected
 
 
-def test_the_checklist_counts_blocking_findings_as_the_cleansing_page_last_saw_them(agency, login):
-    """The checklist takes the count from the last full report (under a minute old); fixing
-    a patron and opening the data-cleansing page updates it at once."""
-    from bibdebitor.ledger.services import register_patron
+def test_the_cleansing_report_is_kept_until_a_patron_record_changes(agency, login):
+    """The report is made once and kept: the next page reads no patron row. Fixing a patron
+    (a new CPR number), a new patron or a substitute CPR made shows at once on the page and
+    in the checklist."""
+    from bibdebitor.ledger.services import (
+        assign_substitute_cpr,
+        change_identifier,
+        register_patron,
+    )
 
+    agency.substitute_cpr_enabled = False
+    agency.save()
     client = login("sysadmin")
+    checklist, page = f"/kommuner/{agency.agency_id}/", f"/kommuner/{agency.agency_id}/datavask/"
     nameless = register_patron(agency, patron_number="77", kind="person", name="Uden Cpr")
-    first = client.get(f"/kommuner/{agency.agency_id}/").content.decode()
-    assert "1 blokerende fund" in first
-    Patron.objects.filter(pk=nameless.pk).update(cpr="0101901230", birth_date=dt.date(1990, 1, 1))
-    assert "1 blokerende fund" in client.get(f"/kommuner/{agency.agency_id}/").content.decode()
-    client.get(f"/kommuner/{agency.agency_id}/datavask/")
-    assert "blokerende fund" not in client.get(f"/kommuner/{agency.agency_id}/").content.decode()
+    assert "1 blokerende fund" in client.get(checklist).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(page)
+    assert again.context["blocking"] == 1
+    tables = ('FROM "ledger_patron"', 'FROM "ledger_guardianconsent"')
+    read_all = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(table in q["sql"] for table in tables)
+        and "MAX(" not in q["sql"]  # is the kept report still right?
+        and " IN (" not in q["sql"]  # the patrons shown
+    ]
+    assert not read_all
+
+    change_identifier(nameless, cpr="0101901230", actor="staff:test")
+    assert "blokerende fund" not in client.get(checklist).content.decode()
+    assert client.get(page).context["blocking"] == 0
+
+    register_patron(agency, patron_number="78", kind="company", name="Uden Cvr ApS")
+    assert client.get(page).context["blocking"] == 1
+
+    born = register_patron(
+        agency, patron_number="79", kind="person", name="Ny", birth_date=dt.date(1990, 2, 3)
+    )
+    shown = client.get(page).context["counts"]
+    assert {f: n for f, _s, _l, n in shown}[Finding.PERSON_WITHOUT_CPR] == 1
+    agency.substitute_cpr_enabled = True
+    agency.save()
+    assert {f: n for f, _s, _l, n in client.get(page).context["counts"]}[
+        Finding.SUBSTITUTE_WILL_BE_MADE
+    ] == 1
+    assign_substitute_cpr(born, None)
+    assert {f: n for f, _s, _l, n in client.get(page).context["counts"]}[
+        Finding.SUBSTITUTE_WILL_BE_MADE
+    ] == 0
 
 
 def test_the_coverage_delay_puts_each_payment_in_its_bucket(agency, adult):

@@ -78,6 +78,30 @@ def test_find_claims_by_id_account_name_and_filters(debtor):
     assert found == {"799900-1": 10_000, "799900-2": 0, "799900-3": 30_000}
 
 
+def test_the_claim_list_counts_up_to_a_cap_and_reads_no_claim_with_a_join(debtor, monkeypatch):
+    """A million claims are read a page at a time: the count stops at the cap (the page
+    says "more than"), and no query joins the claims to their accounts (SQLite then sorts
+    every claim); the rows still show each account."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bibdebitor.common import pagination
+
+    for amount in (10_000, 20_000, 30_000, 40_000):
+        debtor.register(amount)
+    client = clerk()
+    page = client.get(url("staff-claims", debtor)).content.decode()
+    assert "4 fordringer" in page
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url("staff-claims", debtor), {"tilstand": "open"}).content.decode()
+    assert "Mere end 3 fordringer" in page
+    assert debtor.account("1001").reference in page
+    claim_queries = [q["sql"] for q in queries if 'FROM "debtor_debtorclaim"' in q["sql"]]
+    assert claim_queries
+    assert not [sql for sql in claim_queries if 'JOIN "debtor_account"' in sql]
+
+
 def test_claim_list_page_searches_and_a_cpr_only_by_post(debtor):
     debtor.register(10_000)
     debtor.register(20_000, cpr=OTHER_CPR, patron="1002")

@@ -22,7 +22,7 @@ from bibdebitor.backoffice.checklist import (
     checklist_progress,
     tasks_done,
 )
-from bibdebitor.backoffice.cleansing import SEVERITY_LABELS, report
+from bibdebitor.backoffice.cleansing import SEVERITY_LABELS, current_report
 from bibdebitor.backoffice.dashboard import dashboard
 from bibdebitor.backoffice.forms import NewAgencyForm, SetupForm, SignOffForm, SwitchOnForm
 from bibdebitor.backoffice.models import SettingChange
@@ -211,7 +211,7 @@ def agency_switch_on(request: HttpRequest, agency_id: str) -> HttpResponse:
 @require_GET
 def cleansing(request: HttpRequest, agency_id: str) -> HttpResponse:
     agency = _agency(agency_id)
-    result = report(agency)
+    result = current_report(agency)
     wanted = request.GET.get("fund", "")
     rows = [
         (patron_id, found)

@@ -9,7 +9,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from bibdebitor.common.pagination import CappedPaginator
 from bibdebitor.common.web import staff_actor
 from bibdebitor.debtor import letters
 from bibdebitor.debtor.forms import (
@@ -146,7 +146,7 @@ def claim_list(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
         orders=[(key, ORDER_LABELS[key]) for key in CLAIM_ORDERS],
     )
     cpr = _searched_cpr(request, instance)
-    page = Paginator(find_claims(instance, _claim_query(form, cpr)), PAGE_SIZE).get_page(
+    page = CappedPaginator(find_claims(instance, _claim_query(form, cpr)), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
     shown = list(page)

@@ -24,6 +24,7 @@ from bibdebitor.ledger.models import (
     EventKind,
     Guardian,
     GuardianConsent,
+    IdentifierChange,
     Patron,
     PatronBlockEvent,
 )
@@ -285,6 +286,18 @@ def policy_for(agency: Agency, cutoff: dt.date | None) -> Policy:
         substitute_manual_process=agency.substitute_manual_process,
         modulus11_required=agency.modulus11_required,
     )
+
+
+def patron_records_version() -> tuple[int | None, int | None, int | None]:
+    """Changes whenever a patron record as the rules read it may have: patrons are only ever
+    added, a CPR or CVR number changes only with a row in its journal, and consents are
+    appended. Three index lookups, to tell whether a report over every patron still holds."""
+    return (_last_pk(Patron), _last_pk(IdentifierChange), _last_pk(GuardianConsent))
+
+
+def _last_pk(model: type[Patron | IdentifierChange | GuardianConsent]) -> int | None:
+    last: int | None = model.objects.aggregate(last=Max("pk"))["last"]
+    return last
 
 
 def borrowers(

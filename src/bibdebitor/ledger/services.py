@@ -133,8 +133,14 @@ def pin_matches(holder: Patron | Guardian, pin: str) -> bool:
     return bool(holder.pin_hash) and check_password(pin, holder.pin_hash)
 
 
+# Seed 003: FBS itself makes the substitute CPR from the birth date; no person acts.
+SUBSTITUTE_CPR_ACTOR = actors.system("erstatnings-cpr")
+
+
+@transaction.atomic
 def assign_substitute_cpr(patron: Patron, gender: Gender | None) -> Patron:
-    """Give a person without a CPR number a unique substitute CPR from the birth date."""
+    """Give a person without a CPR number a unique substitute CPR from the birth date,
+    journalled as any change of CPR number is."""
     if patron.kind != PatronKind.PERSON or patron.cpr:
         raise DomainError(
             "substitute_not_needed",
@@ -153,6 +159,19 @@ def assign_substitute_cpr(patron: Patron, gender: Gender | None) -> Patron:
     patron.cpr = generate_substitute_cpr(patron.birth_date, gender, is_taken)
     patron.save(update_fields=["cpr"])
     log.info("patron %s given a substitute CPR", patron.pk)
+    write_identifier_changes(
+        [
+            IdentifierChange(
+                patron=patron,
+                field="cpr",
+                old_value="",
+                new_value=patron.cpr,
+                actor=SUBSTITUTE_CPR_ACTOR,
+            )
+        ],
+        patron=patron,
+        effective_on=_today(),
+    )
     return patron
 
 
