@@ -88,6 +88,11 @@ def check_page(walk: Walk, url: str, status: int, secret_cprs: list[str]) -> Non
         walk.problems.append(f"{where}: an unmasked CPR number")
     if "kr.." in text:
         walk.problems.append(f"{where}: an amount followed by a full stop (kr..)")
+    if page.locator("select option", has_text="---------").count():
+        walk.problems.append(f"{where}: a choice list without words ('---------')")
+    # DKFDS sets an alert's text off for its icon: without one, a blank stripe shows.
+    if page.locator(".alert:not(:has(.alert-icon))").count():
+        walk.problems.append(f"{where}: an alert without its icon")
     # Wide tables scroll in their own box; the page itself never scrolls sideways.
     if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
         walk.problems.append(f"{where}: wider than the screen")

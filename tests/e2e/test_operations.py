@@ -66,7 +66,7 @@ def test_probes_and_metrics_of_the_three_processes_through_a_hand_over(tmp_path,
         assert depths[-1] == 0
         assert depths == sorted(depths, reverse=True)  # it only ever falls …
         assert len(set(depths)) >= 4  # … batch by batch (25 a call), seen on the way
-        wait_until(lambda: readiness(landscape.library)[0] == 200, "the sender's heartbeat")
+        wait_until(lambda: readiness(landscape.library)[0] == 200, "the sender's heartbeat", 240)
 
         library = scrape(landscape.library, token)
         calls = Delivery.objects.count()

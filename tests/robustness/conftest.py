@@ -28,10 +28,19 @@ DRILL_ENV = {
 }
 
 
+# What a drill of 500 claims may take for each of its waits; a larger drill in proportion.
+SECONDS_PER_SCALE = 240.0
+
+
 @pytest.fixture
 def drill_size(request) -> MunicipalitySize:
     scale = request.config.getoption("--drill-scale")
     return MunicipalitySize(patrons=120 * scale, claims=500 * scale, years=1)
+
+
+@pytest.fixture
+def drill_seconds(request) -> float:
+    return SECONDS_PER_SCALE * request.config.getoption("--drill-scale")
 
 
 def library_database_url() -> str:
@@ -77,7 +86,7 @@ def make_landscape(tmp_path, agency, size: MunicipalitySize, **options) -> Lands
     return landscape
 
 
-def wait_until(condition, what: str, timeout: float = 240.0) -> None:
+def wait_until(condition, what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"{what} did not happen in {timeout} s"

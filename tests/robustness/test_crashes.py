@@ -38,7 +38,7 @@ def kill_at_random_moments(landscape, victims, still_running, rng) -> list[tuple
 
 
 def test_kill_9_during_hand_over_and_coverage_loses_and_duplicates_nothing(
-    tmp_path, agency, drill_size
+    tmp_path, agency, drill_size, drill_seconds
 ):
     rng = random.Random(20261122)
     landscape = make_landscape(tmp_path, agency, drill_size)
@@ -48,7 +48,7 @@ def test_kill_9_during_hand_over_and_coverage_loses_and_duplicates_nothing(
         kills = kill_at_random_moments(
             landscape, ["sender", "broker", "debtor"] * 2, lambda: unfinished(agency), rng
         )
-        wait_until(lambda: unfinished(agency) == 0, "the hand-over")
+        wait_until(lambda: unfinished(agency) == 0, "the hand-over", drill_seconds)
         # The kills fell during the hand-over, not before or after it.
         assert len(kills) >= 3
         assert {victim for victim, _ in kills} == {"sender", "broker", "debtor"}
@@ -58,7 +58,7 @@ def test_kill_9_during_hand_over_and_coverage_loses_and_duplicates_nothing(
         kills = kill_at_random_moments(
             landscape, ["coverage", "broker", "debtor"], lambda: coverage_waiting(landscape), rng
         )
-        wait_until(lambda: coverage_waiting(landscape) == 0, "coverage")
+        wait_until(lambda: coverage_waiting(landscape) == 0, "coverage", drill_seconds)
         assert_nothing_lost_or_duplicated(landscape, agency)
     finally:
         landscape.stop()

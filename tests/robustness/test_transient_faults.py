@@ -20,7 +20,9 @@ from tests.transfer.conftest import unfinished
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_thirty_percent_transient_faults_lose_and_duplicate_nothing(tmp_path, agency, drill_size):
+def test_thirty_percent_transient_faults_lose_and_duplicate_nothing(
+    tmp_path, agency, drill_size, drill_seconds
+):
     proxies: list[FaultProxy] = []
 
     def faulty_hop(port: int) -> int:
@@ -31,9 +33,9 @@ def test_thirty_percent_transient_faults_lose_and_duplicate_nothing(tmp_path, ag
     landscape = make_landscape(tmp_path, agency, drill_size, hop=faulty_hop)
     try:
         landscape.start_worker("sender")
-        wait_until(lambda: unfinished(agency) == 0, "the hand-over")
+        wait_until(lambda: unfinished(agency) == 0, "the hand-over", drill_seconds)
         debtor_activity(landscape)
-        wait_until(lambda: coverage_waiting(landscape) == 0, "coverage")
+        wait_until(lambda: coverage_waiting(landscape) == 0, "coverage", drill_seconds)
         assert_nothing_lost_or_duplicated(landscape, agency)
     finally:
         landscape.stop()

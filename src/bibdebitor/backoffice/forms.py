@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bibdebitor.backoffice.models import SignOff
 from bibdebitor.common.forms import KronerField
+from bibdebitor.domain import vendors
 from bibdebitor.ledger.models import Agency
 
 SETTINGS = [
@@ -57,6 +60,10 @@ class SetupForm(forms.ModelForm):
         model = Agency
         fields = SETTINGS
         widgets = {"cutoff_date": DATE, "planned_go_live": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["debtor_vendor"].choices = [("", _("Not chosen yet")), *vendors.CHOICES]
 
 
 class SignOffForm(forms.Form):

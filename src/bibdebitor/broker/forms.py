@@ -28,7 +28,10 @@ class AgreementFilterForm(forms.Form):
     is_filter = True  # every field optional: no "(optional)" on each label
 
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.order_by("name"), required=False
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("all"),
     )
     state = forms.ChoiceField(
         label=_("State"),

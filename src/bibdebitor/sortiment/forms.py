@@ -6,7 +6,10 @@ from bibdebitor.ledger.models import Agency
 
 class PreviewForm(forms.Form):
     agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.all(), to_field_name="agency_id"
+        label=_("Agency"),
+        queryset=Agency.objects.all(),
+        to_field_name="agency_id",
+        empty_label=_("Choose…"),
     )
     cutoff = forms.DateField(
         label=_("Proposed cut-off date"),

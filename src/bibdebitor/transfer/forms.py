@@ -13,7 +13,7 @@ def _agency_field(required: bool) -> forms.ModelChoiceField:
         queryset=Agency.objects.all(),
         to_field_name="agency_id",
         required=required,
-        empty_label=_("all") if not required else "---------",
+        empty_label=_("Choose…") if required else _("all"),
     )
 
 
