@@ -50,6 +50,7 @@ def runs(size: str) -> list[Run]:
         found.append(Run(f"floor-{claims}", "floor", ("--claims", str(claims))))
     return [
         *found,
+        Run("codec", "codec", ("--claims", str(sizes["handover"][0]))),
         Run("payment_latency", "payment_latency", ("--payments", "100")),
         Run("fees_api", "fees_api", ("--claims", large, "--seconds", "20")),
         Run("dry_run", "cutover_preview", ("--claims", large, "--runs", "2")),
@@ -112,6 +113,7 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
                 "",
             )
         )
+    table += codec_rows(results.get("codec", {}))
     table += [
         ("payment to library, p50", get("payment_latency", "p50_seconds", " s"), ""),
         ("payment to library, p95", get("payment_latency", "p95_seconds", " s"), "< 2 s"),
@@ -132,6 +134,21 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
         *page_rows("platform", results.get("platform_pages", {})),
     ]
     return table
+
+
+def codec_rows(codec: dict) -> list[tuple[str, str, str]]:
+    """Encode and decode per claim, as a multiple of lxml's parse + serialise of the bytes."""
+    if "error" in codec:
+        return [("codec", f"failed: {codec['error']}", "")]
+    return [
+        (
+            f"codec, {row['message']}: encode / decode per claim",
+            f"{row['encode_us']} µs ({row['encode_ratio']}×) / {row['decode_us']} µs "
+            f"({row['decode_ratio']}×); lxml {row['lxml_us']} µs",
+            "each ≤ 3× lxml",
+        )
+        for row in codec.get("messages", [])
+    ]
 
 
 def page_rows(process: str, pages: dict) -> list[tuple[str, str, str]]:
