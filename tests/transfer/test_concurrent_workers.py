@@ -60,3 +60,10 @@ def test_two_workers_never_send_a_message_twice_and_keep_order(agency, debtor, p
     assert OutboxMessage.objects.exclude(state=MessageState.DONE).count() == 0
     if connection.vendor == "postgresql":
         assert Delivery.objects.values("worker").distinct().count() == 2
+
+
+def test_the_worker_keeps_at_least_one_call_in_flight():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--calls"):
+        call_command("worker", "--calls=0")

@@ -73,6 +73,7 @@ class Landscape:
     hop: Callable[[int], int] = lambda port: port
     retry_base: float = 0.2
     batch_size: int = 500
+    calls_in_flight: int = 4  # the sender's; a slow answer then holds up a quarter, not all
     logins: Logins = field(default_factory=Logins)
     coverage_token: str = field(default_factory=lambda: secrets.token_hex(16))
     workers: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -137,6 +138,7 @@ class Landscape:
                 "worker",
                 f"--url={self.registration_url}",
                 f"--batch-size={self.batch_size}",
+                f"--calls={self.calls_in_flight}",
                 env={"BIBDEBITOR_SF1590_TOKEN": ""},
             )
         elif name == "post":
