@@ -41,7 +41,7 @@ class Finding(StrEnum):
         return SEVERITY[self]
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the finding's text (shadows str.title on purpose)
         return TEXTS[self][0]
 
     @property

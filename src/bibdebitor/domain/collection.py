@@ -111,7 +111,9 @@ def fee_cap(private_law: bool) -> int:
     return PRIVATE_LAW_FEE_CAP_ORE if private_law else PUBLIC_LAW_FEE_CAP_ORE
 
 
-def invoice_due(rule: CollectionRule, waiting_ore: int, oldest_arrival: dt.date, today: dt.date):
+def invoice_due(
+    rule: CollectionRule, waiting_ore: int, oldest_arrival: dt.date, today: dt.date
+) -> bool:
     """Whether the claims waiting on an account are to be invoiced today."""
     return (
         rule.collect

@@ -122,7 +122,9 @@ class Total:
 class Totals:
     groups: dict[tuple[str, str], Total] = field(default_factory=lambda: defaultdict(Total))
 
-    def add(self, group: tuple[str, str], library_open: int | None, debtor_open: int | None):
+    def add(
+        self, group: tuple[str, str], library_open: int | None, debtor_open: int | None
+    ) -> None:
         total = self.groups[group]
         if library_open is not None:
             total.library_claims += 1

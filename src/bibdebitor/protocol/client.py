@@ -55,9 +55,11 @@ class Answer:
         }
 
 
-def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random):
+def backoff(
+    attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random
+) -> float:
     """Exponential backoff with "equal jitter": half fixed, half random, never above ``cap``."""
-    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
+    ceiling: float = min(cap, base * 2 ** max(attempts - 1, 0))
     return ceiling / 2 + rand() * ceiling / 2
 
 

@@ -45,7 +45,7 @@ def parse(data: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> etree._Element:
             "xml_malformed", gettext_noop("The message is not well-formed XML.")
         ) from None
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[union-attr]  # lxml-stubs lack DocInfo.doctype
         raise ProtocolError(
             "xml_dtd_forbidden", gettext_noop("Document type declarations are not allowed.")
         )

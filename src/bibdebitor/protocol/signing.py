@@ -21,14 +21,17 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from signxml import InvalidInput, InvalidSignature, XMLSigner, XMLVerifier
 from signxml.algorithms import CanonicalizationMethod, SignatureMethod
+from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.signer import XMLSigner
+from signxml.verifier import VerifyResult, XMLVerifier
 
 from bibdebitor.domain.errors import gettext_noop
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError, parse
@@ -110,8 +113,9 @@ class _Utf8:
     """signxml copies elements by serialising them with lxml's default (ASCII) encoding,
     which cannot carry our Danish element names; UTF-8 can."""
 
-    def _tostring(self, xml_node: etree._Element, **kwargs: object) -> bytes:
-        return etree.tostring(xml_node, encoding="utf-8", **kwargs)
+    def _tostring(self, xml_node: etree._Element, **kwargs: Any) -> bytes:
+        serialised: bytes = etree.tostring(xml_node, encoding="utf-8", **kwargs)
+        return serialised
 
 
 class _Signer(_Utf8, XMLSigner):
@@ -145,7 +149,8 @@ def sign(envelope: bytes, identity: Identity, *, now: dt.datetime | None = None)
         digest_algorithm="sha256",
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
-    signed = signer.sign(root, key=identity.key_pem, cert=identity.cert_pem)
+    # signxml reads a PEM certificate as text (it decodes bytes as UTF-8 itself).
+    signed = signer.sign(root, key=identity.key_pem, cert=identity.cert_pem.decode())
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
@@ -189,7 +194,11 @@ def verify(
             "signature_invalid",
             gettext_noop("The signature does not match the message: it was changed or forged."),
         ) from None
-    if result.signed_xml is None or result.signed_xml.tag != root.tag:
+    if (
+        not isinstance(result, VerifyResult)  # never a list: expect_references=1
+        or result.signed_xml is None
+        or result.signed_xml.tag != root.tag
+    ):
         raise _refuse(
             "signature_scope", gettext_noop("The signature must cover the whole message.")
         )
