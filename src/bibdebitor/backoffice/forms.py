@@ -33,13 +33,13 @@ SETTINGS = [
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class NewAgencyForm(forms.ModelForm):
+class NewAgencyForm(forms.ModelForm[Agency]):
     class Meta:
         model = Agency
         fields = ["agency_id", "name", "cvr", "municipality_code"]
 
 
-class SetupForm(forms.ModelForm):
+class SetupForm(forms.ModelForm[Agency]):
     block_threshold_ore = KronerField(
         label=_("Block threshold (kr.)"),
         help_text=_("A borrower who owes this much or more is blocked from borrowing."),
@@ -71,8 +71,9 @@ class SignOffForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=SignOff.STATUSES)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == "not_applicable" and not (data.get("note") or "").strip():
             self.add_error("note", _("Say why the task is not relevant."))
         return data

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,6 @@ class PayForm(PaymentMethodForm):
 
     field_order = ["fees", "method", "card_number", "phone"]
 
-    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fees"].choices = choices
+        cast(forms.TypedMultipleChoiceField, self.fields["fees"]).choices = choices

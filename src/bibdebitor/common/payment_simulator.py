@@ -5,6 +5,7 @@ card except ``DECLINED_CARD`` and every Danish mobile number."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -22,8 +23,9 @@ class PaymentMethodForm(forms.Form):
     card_number = forms.CharField(label=_("Card number"), max_length=19, required=False)
     phone = forms.CharField(label=_("Mobile number"), max_length=12, required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         method = data.get("method")
         card = (data.get("card_number") or "").replace(" ", "")
         phone = (data.get("phone") or "").replace(" ", "")

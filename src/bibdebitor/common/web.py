@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from bibdebitor.domain import actors
 
 
-def dress_admin_site(title: str | Promise) -> None:
+def dress_admin_site(title: StrOrPromise) -> None:
     """Name this process's admin site and give it the design system's sign-in page."""
     admin.site.site_header = title
     admin.site.site_title = title

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -35,12 +38,12 @@ class CardForm(PaymentMethodForm):
 
     field_order = ["method", "amount", "card_number", "phone"]
 
-    def __init__(self, *args, at_most_ore: int, **kwargs) -> None:
+    def __init__(self, *args: Any, at_most_ore: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.at_most_ore = at_most_ore
 
     def clean_amount(self) -> int:
-        amount = self.cleaned_data["amount"]
+        amount: int = self.cleaned_data["amount"]  # KronerField: øre
         if amount > self.at_most_ore:
             raise forms.ValidationError(
                 gettext("You can pay at most %(most)s on this invoice: the amount outstanding.")
@@ -87,15 +90,25 @@ class ClaimSearchForm(forms.Form):
     sortering = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(
-        self, *args, claim_types, account_types, states, origins, orders, **kwargs
+        self,
+        *args: Any,
+        claim_types: dict[uuid.UUID, str],
+        account_types: dict[uuid.UUID, str],
+        states: Iterable[tuple[str, str | Promise]],
+        origins: Iterable[tuple[str, str | Promise]],
+        orders: Iterable[tuple[str, str | Promise]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        every = [("", gettext("All"))]
-        self.fields["tilstand"].choices = every + list(states)
-        self.fields["oprindelse"].choices = every + list(origins)
-        self.fields["kravtype"].choices = every + [(str(k), v) for k, v in claim_types.items()]
-        self.fields["kontotype"].choices = every + [(str(k), v) for k, v in account_types.items()]
-        self.fields["sortering"].choices = list(orders)
+        every: list[tuple[str, str | Promise]] = [("", gettext("All"))]
+        self._choice("tilstand").choices = every + list(states)
+        self._choice("oprindelse").choices = every + list(origins)
+        self._choice("kravtype").choices = every + [(str(k), v) for k, v in claim_types.items()]
+        self._choice("kontotype").choices = every + [(str(k), v) for k, v in account_types.items()]
+        self._choice("sortering").choices = list(orders)
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])  # every filter is a choice field
 
 
 class CprSearchForm(forms.Form):

@@ -5,14 +5,17 @@ URLs and access logs)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from bibdebitor.common.web import staff_actor
 from bibdebitor.domain.claims import Lifecycle, TransferStatus
@@ -47,7 +50,7 @@ TRANSFER_LABELS = {
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "agency_id", "debtor_vendor", "cutoff_date", "integration_active"]
     search_fields = ["name", "agency_id"]
 
@@ -56,14 +59,17 @@ def can_view_cpr(request: HttpRequest) -> bool:
     return request.user.has_perm("ledger.view_cpr")
 
 
-class CprMaskingAdmin(admin.ModelAdmin):
+_Masked = TypeVar("_Masked", Patron, Guardian)
+
+
+class CprMaskingAdmin(admin.ModelAdmin[_Masked]):
     """Shows ``masked_cpr`` instead of ``cpr`` unless the user may see CPR numbers; logs
     each change view that does show one."""
 
     audit_field = "patron"
 
     @admin.display(description=_("CPR number"))
-    def masked_cpr(self, obj: Any) -> str:
+    def masked_cpr(self, obj: _Masked) -> str:
         return obj.masked_cpr
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -76,10 +82,13 @@ class CprMaskingAdmin(admin.ModelAdmin):
             return ["masked_cpr"]
         return []
 
-    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any):
+    def change_view(
+        self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         if request.method == "GET" and can_view_cpr(request):
             obj = self.get_object(request, object_id)
-            if obj is not None and obj.cpr:
+            # The admin site lets only signed-in staff this far: a real user.
+            if obj is not None and obj.cpr and isinstance(request.user, User):
                 PersonalDataAccess.objects.create(
                     user=request.user, context="admin", **{self.audit_field: obj}
                 )
@@ -87,7 +96,7 @@ class CprMaskingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patron)
-class PatronAdmin(CprMaskingAdmin):
+class PatronAdmin(CprMaskingAdmin[Patron]):
     form = PatronForm
     list_display = ["patron_number", "name", "kind", "masked_cpr", "cvr", "agency"]
     list_filter = ["agency", "kind"]
@@ -108,7 +117,7 @@ class PatronAdmin(CprMaskingAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(CprMaskingAdmin):
+class GuardianAdmin(CprMaskingAdmin[Guardian]):
     audit_field = "guardian"
     list_display = ["name", "masked_cpr", "agency"]
     list_filter = ["agency"]
@@ -127,7 +136,7 @@ class GuardianAdmin(CprMaskingAdmin):
 
 
 @admin.register(GuardianConsent)
-class GuardianConsentAdmin(admin.ModelAdmin):
+class GuardianConsentAdmin(admin.ModelAdmin[GuardianConsent]):
     form = ConsentForm
     list_display = [
         "patron",
@@ -160,14 +169,14 @@ class GuardianConsentAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(admin.TabularInline[ClaimMaterial, Claim]):
     model = ClaimMaterial
     extra = 0
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.TabularInline[ClaimEvent, Claim]):
     model = ClaimEvent
-    fields = ["seq", "kind", "amount_kr", "delta_kr", "occurred_at", "actor", "reference", "note"]
+    fields = ("seq", "kind", "amount_kr", "delta_kr", "occurred_at", "actor", "reference", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -185,8 +194,12 @@ class EventInline(admin.TabularInline):
         return format_kroner(event.delta_ore)
 
 
+class _OpenBalance(TypedDict):
+    open_ore: int  # annotated by claims_with_open_balance (the admin's queryset)
+
+
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(admin.ModelAdmin[Claim]):
     list_display = [
         "claim_number",
         "patron",
@@ -205,14 +218,16 @@ class ClaimAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return claims_with_open_balance(super().get_queryset(request)).select_related("patron")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+    def get_form(
+        self, request: HttpRequest, obj: Claim | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm[Claim]]:
         if obj is None:
             kwargs["form"] = ClaimCreateForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
-            return [
+            return (
                 "patron",
                 "claim_number",
                 "kind",
@@ -221,8 +236,8 @@ class ClaimAdmin(admin.ModelAdmin):
                 "due_date",
                 "reason",
                 "acknowledgement_reference",
-            ]
-        return [
+            )
+        return (
             "agency",
             "patron",
             "claim_number",
@@ -232,10 +247,10 @@ class ClaimAdmin(admin.ModelAdmin):
             "created_on",
             "due_date",
             "reason",
-        ]
+        )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if obj is None else self.get_fields(request, obj)
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return () if obj is None else self.get_fields(request, obj)
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[type]:
         return [] if obj is None else [MaterialInline, EventInline]
@@ -248,7 +263,7 @@ class ClaimAdmin(admin.ModelAdmin):
         return format_kroner(claim.amount_ore)
 
     @admin.display(description=_("open"), ordering="open_ore")
-    def open_kr(self, claim: Claim) -> str:
+    def open_kr(self, claim: WithAnnotations[Claim, _OpenBalance]) -> str:
         return format_kroner(claim.open_ore)
 
     @admin.display(description=_("state"))
@@ -294,7 +309,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(admin.ModelAdmin[PersonalDataAccess]):
     list_display = ["occurred_at", "user", "patron", "guardian", "context"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -3,6 +3,8 @@ services, so the admin can never write what the rules would refuse."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -19,7 +21,7 @@ def as_validation_error(error: DomainError) -> ValidationError:
     return ValidationError(gettext(error.message), code=error.code)
 
 
-class PatronForm(forms.ModelForm):
+class PatronForm(forms.ModelForm[Patron]):
     # Staff type CPR numbers as ddmmyy-xxxx; the domain rules store the ten digits.
     cpr = forms.CharField(
         label=_("CPR number"),
@@ -45,8 +47,9 @@ class PatronForm(forms.ModelForm):
             "city",
         ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         cpr = data.get("cpr", self.instance.cpr if "cpr" not in self.fields else "")
         check = check_patron(
             PatronInput(
@@ -69,7 +72,7 @@ class PatronForm(forms.ModelForm):
         return data
 
 
-class ClaimCreateForm(forms.ModelForm):
+class ClaimCreateForm(forms.ModelForm[Claim]):
     amount = forms.CharField(label=_("amount (kr.)"), help_text=_("For example 125,50"))
     acknowledgement_reference = forms.CharField(
         label=_("acknowledgement or receipt"),
@@ -88,13 +91,14 @@ class ClaimCreateForm(forms.ModelForm):
             raise as_validation_error(error) from error
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(forms.ModelForm[GuardianConsent]):
     class Meta:
         model = GuardianConsent
         fields = ["patron", "guardian", "kind", "effective_on", "journal_reference"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         patron, effective_on = data.get("patron"), data.get("effective_on")
         if patron and effective_on:
             try:

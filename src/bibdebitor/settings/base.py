@@ -29,6 +29,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+# The generic Django classes (admin.ModelAdmin[Model], forms.ModelForm[Model], ...) the type
+# checker wants their model named on are made subscriptable at run time as well.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout (an editable install): node_modules/ and the collected static files live here.
@@ -47,7 +52,9 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
-def database(default_sqlite_name: str, url_variable: str = "DATABASE_URL") -> dict:
+def database(
+    default_sqlite_name: str, url_variable: str = "DATABASE_URL"
+) -> dj_database_url.DBConfig:
     """The database named by ``url_variable`` or an SQLite file tuned for one writer and many
     readers."""
     url = os.environ.get(url_variable)

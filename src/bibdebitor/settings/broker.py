@@ -2,6 +2,7 @@
 system. ``BIBDEBITOR_BROKER_DATABASE_URL`` selects PostgreSQL (default: SQLite)."""
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
@@ -15,7 +16,8 @@ DATABASES = {"default": database("broker.sqlite3", "BIBDEBITOR_BROKER_DATABASE_U
 
 BIBDEBITOR_SITE_TITLE = _("Service platform")
 BIBDEBITOR_SITE_HOME = "agreements"
-BIBDEBITOR_NAVIGATION = [
+# (URL name, label, the permission a user needs to see the link, or None)
+BIBDEBITOR_NAVIGATION: list[tuple[str, StrPromise, str | None]] = [
     ("agreements", _("Service agreements"), "broker.view_agreement"),
     ("calls", _("Calls"), "broker.view_call"),
     ("admin:index", _("Administration"), None),

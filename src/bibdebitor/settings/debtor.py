@@ -4,6 +4,7 @@ library side. ``BIBDEBITOR_DEBTOR_DATABASE_URL`` selects PostgreSQL (default: SQ
 import os
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
@@ -18,7 +19,8 @@ DATABASES = {"default": database("debtor.sqlite3", "BIBDEBITOR_DEBTOR_DATABASE_U
 
 BIBDEBITOR_SITE_TITLE = _("Debtor system")
 BIBDEBITOR_SITE_HOME = "staff-home"
-BIBDEBITOR_NAVIGATION = [
+# (URL name, label, the permission a user needs to see the link, or None)
+BIBDEBITOR_NAVIGATION: list[tuple[str, StrPromise, str | None]] = [
     ("staff-overview", _("Overview"), None),
     ("staff-claims", _("Claims"), None),
     ("admin:index", _("Administration"), None),

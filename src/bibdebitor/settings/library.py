@@ -3,6 +3,7 @@
 import os
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, database
@@ -26,7 +27,7 @@ DATABASES = {"default": database("library.sqlite3")}
 # The back-office's header and navigation: (URL name, label, permission needed or None).
 BIBDEBITOR_SITE_TITLE = _("Library debts")
 BIBDEBITOR_SITE_HOME = "overview"
-BIBDEBITOR_NAVIGATION = [
+BIBDEBITOR_NAVIGATION: list[tuple[str, StrPromise, str | None]] = [
     ("overview", _("Overview"), None),
     ("desk-lookup", _("Borrowers"), "ledger.view_patron"),
     ("dashboard", _("Dashboard"), "backoffice.view_dashboard"),

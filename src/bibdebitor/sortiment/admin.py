@@ -4,12 +4,12 @@ from bibdebitor.sortiment.models import Facet, SortimentClass
 
 
 @admin.register(Facet)
-class FacetAdmin(admin.ModelAdmin):
+class FacetAdmin(admin.ModelAdmin[Facet]):
     list_display = ["user_key", "title"]
 
 
 @admin.register(SortimentClass)
-class SortimentClassAdmin(admin.ModelAdmin):
+class SortimentClassAdmin(admin.ModelAdmin[SortimentClass]):
     list_display = [
         "user_key",
         "title",

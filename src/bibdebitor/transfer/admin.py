@@ -23,7 +23,7 @@ from bibdebitor.transfer.tasks import retry
 
 
 @admin.register(ErrorTask)
-class ErrorTaskAdmin(ReadOnlyAdmin):
+class ErrorTaskAdmin(ReadOnlyAdmin[ErrorTask]):
     list_display = ["created_at", "agency", "claim", "code", "text", "resolved"]
     list_filter = ["agency", "code"]
     actions = ["send_again"]
@@ -42,26 +42,26 @@ class ErrorTaskAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin[OutboxMessage]):
     list_display = ["id", "agency", "kind", "claim", "state", "attempts", "available_at"]
     list_filter = ["agency", "state", "kind"]
     exclude = ["payload"]  # holds CPR numbers
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
     list_display = ["started_at", "agency", "transaction_id", "message_count", "outcome"]
     list_filter = ["agency", "outcome"]
     exclude = ["request_gz", "response_gz"]  # hold CPR numbers
 
 
 @admin.register(IntegrationActivation)
-class IntegrationActivationAdmin(ReadOnlyAdmin):
+class IntegrationActivationAdmin(ReadOnlyAdmin[IntegrationActivation]):
     list_display = ["occurred_at", "agency", "active", "cutoff_date", "preview_code", "actor"]
 
 
 @admin.register(InboxMessage)
-class InboxMessageAdmin(ReadOnlyAdmin):
+class InboxMessageAdmin(ReadOnlyAdmin[InboxMessage]):
     list_display = ["received_at", "agency", "transaction_id", "registration_count"]
     list_filter = ["agency"]
     exclude = ["request_gz"]

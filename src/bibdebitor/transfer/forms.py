@@ -7,7 +7,7 @@ from bibdebitor.ledger.models import Agency
 TASK_STATUS = [("open", _("open")), ("resolved", _("resolved")), ("all", _("all"))]
 
 
-def _agency_field(required: bool) -> forms.ModelChoiceField:
+def _agency_field(required: bool) -> forms.ModelChoiceField[Agency]:
     return forms.ModelChoiceField(
         label=_("Agency"),
         queryset=Agency.objects.all(),
