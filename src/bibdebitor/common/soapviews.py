@@ -3,7 +3,10 @@ and SOAP faults (``Client`` for the caller's mistakes, each with a code)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import uuid
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from bibdebitor.common.credentials import digest
@@ -14,8 +17,11 @@ from bibdebitor.protocol.codec import (
     decode_request,
     encode_fault,
 )
-from bibdebitor.protocol.messages import Header, SystemRef
+from bibdebitor.protocol.messages import CoverageRequest, Header, RegistrationRequest
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError
+
+_Credential = TypeVar("_Credential", bound=Model)
+_Request = TypeVar("_Request", RegistrationRequest, CoverageRequest)
 
 
 def fault(status: int, code: str, text: str, role: str = "Client") -> HttpResponse:
@@ -31,7 +37,7 @@ def bearer_digest(request: HttpRequest) -> str | None:
     return digest(token)
 
 
-def caller(request: HttpRequest, credentials: QuerySet):
+def caller(request: HttpRequest, credentials: QuerySet[_Credential]) -> _Credential | None:
     """The credential row whose ``token_sha256`` matches the bearer token, or None."""
     digest = bearer_digest(request)
     return credentials.filter(token_sha256=digest).first() if digest else None
@@ -51,7 +57,7 @@ def read_body(request: HttpRequest) -> bytes | HttpResponse:
     return too_large if len(data) > MAX_MESSAGE_BYTES else data
 
 
-def decode(body: bytes, expected: type) -> object | HttpResponse:
+def decode(body: bytes, expected: type[_Request]) -> _Request | HttpResponse:
     """The decoded message of the ``expected`` type, or the fault to answer with."""
     try:
         message = decode_request(body)
@@ -62,14 +68,16 @@ def decode(body: bytes, expected: type) -> object | HttpResponse:
     return message
 
 
-def wrong_route(header: Header, sender: SystemRef | None, receiver: SystemRef | None):
-    """A fault if the routing header does not name the expected sender and receiver."""
-    expected_receiver = receiver.it_system_instance if receiver else None
-    if header.receiver.it_system_instance != expected_receiver:
+def wrong_route(
+    header: Header, sender: uuid.UUID | None, receiver: uuid.UUID | None
+) -> HttpResponse | None:
+    """A fault if the routing header does not name the expected sender and receiver IT-system
+    instances (None: there is none, so no header names it)."""
+    if header.receiver.it_system_instance != receiver:
         return fault(
             CALLER_ERROR, "forkert_modtager", "Modtageren i hovedoplysningerne er forkert."
         )
-    if sender is None or header.sender.it_system_instance != sender.it_system_instance:
+    if sender is None or header.sender.it_system_instance != sender:
         return fault(
             CALLER_ERROR, "forkert_afsender", "Afsenderen i hovedoplysningerne er forkert."
         )

@@ -12,7 +12,7 @@ from bibdebitor.debtor.models import SenderSystem
 from bibdebitor.debtor.receiver import receive_registration
 from bibdebitor.debtor.setup import setup_status
 from bibdebitor.debtor.statement import MAX_PAGE, statement
-from bibdebitor.protocol.messages import RegistrationRequest, SystemRef
+from bibdebitor.protocol.messages import RegistrationRequest
 
 
 @csrf_exempt  # a machine endpoint: the caller is authenticated by its token, not a session
@@ -29,9 +29,7 @@ def registration(request: HttpRequest) -> HttpResponse:
         return message
     instance = sender.instance
     refused = soapviews.wrong_route(
-        message.header,
-        sender=SystemRef(instance.organisation_uuid, sender.it_system_uuid),
-        receiver=SystemRef(instance.organisation_uuid, instance.instance_uuid),
+        message.header, sender=sender.it_system_uuid, receiver=instance.instance_uuid
     )
     if refused is not None:
         return refused

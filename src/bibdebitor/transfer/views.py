@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from bibdebitor.common import soapviews
-from bibdebitor.protocol.messages import CoverageRequest, SystemRef
+from bibdebitor.protocol.messages import CoverageRequest
 from bibdebitor.transfer.inbox import ApplyFailed, receive_coverage
 from bibdebitor.transfer.models import CoverageCredential
 
@@ -26,12 +26,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
     if isinstance(message, HttpResponse):
         return message
     agency = credential.agency
-    debtor = agency.debtor_instance_uuid
-    library = agency.sender_instance_uuid
     refused = soapviews.wrong_route(
-        message.header,
-        sender=SystemRef(agency.organisation_uuid, debtor) if debtor else None,
-        receiver=SystemRef(agency.organisation_uuid, library) if library else None,
+        message.header, sender=agency.debtor_instance_uuid, receiver=agency.sender_instance_uuid
     )
     if refused is not None:
         return refused
