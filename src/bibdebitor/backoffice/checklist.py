@@ -185,7 +185,7 @@ def _status(task: Task, facts: Facts, sign_off: SignOff | None) -> TaskStatus:
     signed = (sign_off.note, sign_off.signed_by) if sign_off else ("", "")
     if sign_off is not None and sign_off.status == Status.NOT_APPLICABLE:
         return TaskStatus(task, Status.NOT_APPLICABLE, (), *signed)
-    if task.manual:
+    if task.check is None:  # a manual task
         done = sign_off is not None and sign_off.status == Status.DONE
         return TaskStatus(task, Status.DONE if done else Status.OPEN, (), *signed)
     reasons = CHECKS[task.check](facts)

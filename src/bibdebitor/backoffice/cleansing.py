@@ -34,7 +34,7 @@ class CleansingReport:
     fetches only the patrons it shows."""
 
     rows: list[tuple[int, list[Finding]]] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[Finding] = field(default_factory=Counter)
 
     @property
     def blocking(self) -> int:

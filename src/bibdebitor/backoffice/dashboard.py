@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bibdebitor.common import clock
-from bibdebitor.ledger.models import CLAIM_KIND_TITLES, Agency, ClaimEvent, EventKind
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.ledger.models import CLAIM_KIND_TITLES, Agency, ClaimEvent
 from bibdebitor.transfer.models import ErrorTask
 
 DAYS = 30
@@ -38,7 +39,7 @@ class Dashboard:
     coverage_delay: list[tuple[str, int]]
 
 
-def _events(agency: Agency | None):
+def _events(agency: Agency | None) -> QuerySet[ClaimEvent]:
     events = ClaimEvent.objects.all()
     return events.filter(claim__agency=agency) if agency else events
 
@@ -52,7 +53,9 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def _per_day(agency: Agency | None, kind: str, days: list[dt.date]) -> tuple[list[int], list[int]]:
+def _per_day(
+    agency: Agency | None, kind: EventKind, days: list[dt.date]
+) -> tuple[list[int], list[int]]:
     """Count and amount per Danish calendar day, one range of the (kind, recorded_at) index
     per day: no date conversion per row (on a cut-over day that is every claim handed over)."""
     counts, amounts = [], []
@@ -78,7 +81,7 @@ def _open_by_state(agency: Agency | None) -> list[tuple[str, int]]:
         .annotate(open_ore=Sum("delta_ore"))
         .order_by("claim__kind", "sent")
     )
-    labels = CLAIM_KIND_TITLES
+    labels = {kind.value: title for kind, title in CLAIM_KIND_TITLES.items()}  # by the column
     result = []
     for row in rows:
         where = _("at the debtor system") if row["sent"] else _("at the library")

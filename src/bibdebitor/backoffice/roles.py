@@ -65,8 +65,8 @@ ROLES: dict[str, list[str]] = {
 
 def ensure_roles(**_: object) -> None:
     for name, wanted in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = []
+        group, _created = Group.objects.get_or_create(name=name)
+        permissions: list[Permission] = []
         for dotted in wanted:
             app_label, codename = dotted.split(".")
             permissions += Permission.objects.filter(

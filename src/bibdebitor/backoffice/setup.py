@@ -5,6 +5,7 @@ fresh dry run (whose code must match), never forward; switching on waits for the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -31,7 +32,7 @@ def _as_text(value: object) -> str:
 
 
 def change_settings(
-    agency: Agency, values: dict[str, object], *, actor: str, preview_code: str = ""
+    agency: Agency, values: dict[str, Any], *, actor: str, preview_code: str = ""
 ) -> list[SettingChange]:
     """Apply the changed values and journal each; the cut-off date of an active integration
     has rules of its own (see module docstring)."""
@@ -81,7 +82,7 @@ def _check_cutoff_move(old: dt.date | None, new: dt.date | None) -> None:
         )
 
 
-def _move_cutoff(agency: Agency, cutoff: dt.date | None, *, actor: str, preview_code: str):
+def _move_cutoff(agency: Agency, cutoff: dt.date | None, *, actor: str, preview_code: str) -> None:
     if not agency.integration_active:
         agency.cutoff_date = cutoff
         agency.save(update_fields=["cutoff_date"])
@@ -94,6 +95,8 @@ def _move_cutoff(agency: Agency, cutoff: dt.date | None, *, actor: str, preview_
                 "the new date and enter its code."
             ),
         )
+    if cutoff is None:  # _check_cutoff_move refuses that while the integration is on
+        raise ValueError("an active integration keeps a cut-off date")
     activate(agency, cutoff=cutoff, preview_code=preview_code, actor=actor)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -118,8 +119,8 @@ def sign_off(request: HttpRequest, agency_id: str) -> HttpResponse:
     form = SignOffForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for error in errors:  # an ErrorList yields its messages as text
+                messages.error(request, str(error))
         return redirect("agency-checklist", agency_id=agency.agency_id)
     data = form.cleaned_data
     try:
@@ -171,9 +172,10 @@ def setting_title(name: str) -> str:
     if name == GO_LIVE_OVERRIDE:
         return _("go-live despite open tasks (override)")
     try:
-        return str(Agency._meta.get_field(name).verbose_name)
+        field = Agency._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 @staff_member_required

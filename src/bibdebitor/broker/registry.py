@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from bibdebitor.broker.gate import agreement_state, agreement_states, current_route
@@ -88,10 +89,13 @@ def request_agreement(
     )
 
 
-def decide(agreement: Agreement, wanted: AgreementState, user, note: str = "") -> AgreementState:
+def decide(
+    agreement: Agreement, wanted: AgreementState, user: User | AnonymousUser, note: str = ""
+) -> AgreementState:
     """Approve, reject or revoke: only an agreement administrator may, and only as the
     agreement's life allows (a reason is required to reject or revoke)."""
-    if not user.has_perm(DECIDE_PERMISSION):
+    # (An anonymous user has no permissions: only a signed-in administrator passes.)
+    if not user.has_perm(DECIDE_PERMISSION) or not isinstance(user, User):
         raise AgreementError(
             "agreement_permission",
             gettext_noop("Only an agreement administrator may decide on agreements."),

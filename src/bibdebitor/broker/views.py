@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import uuid
+from typing import TypedDict
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -11,9 +13,15 @@ from django.views.decorators.http import require_POST
 
 from bibdebitor.broker.forwarding import Unreachable, forward, record
 from bibdebitor.broker.gate import Refused, admit
-from bibdebitor.broker.models import Service
+from bibdebitor.broker.models import ItSystem, Municipality, Service
 from bibdebitor.common import soapviews
 from bibdebitor.common.texts import in_danish
+
+
+class _Who(TypedDict):
+    caller: ItSystem
+    municipality: Municipality
+    transaction_id: uuid.UUID
 
 
 @csrf_exempt  # a machine endpoint: the caller is authenticated by its signature
@@ -32,7 +40,7 @@ def service_call(request: HttpRequest, service: str) -> HttpResponse:
     except Refused as refusal:
         record(service, started, refusal.code, refusal.status)
         return soapviews.fault(refusal.status, refusal.code, in_danish(refusal))
-    who = {
+    who: _Who = {
         "caller": admitted.caller,
         "municipality": admitted.municipality,
         "transaction_id": admitted.header.transaction_id,

@@ -12,14 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bibdebitor.citizen.patrons import Citizen
-from bibdebitor.domain.claims import EventKind
+from bibdebitor.domain.claims import ClaimKind, EventKind
 from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.domain.vendors import VENDOR_RULES
 from bibdebitor.ledger.models import (
     Agency,
     BlockLift,
     Claim,
-    ClaimKind,
     ClaimMaterial,
     Guardian,
     GuardianConsent,
@@ -109,7 +108,9 @@ def fee_v2(fee: Fee) -> dict[str, object]:
     return result
 
 
-def api_fees(patron_id: int, *, include_paid: bool, include_nonpayable: bool) -> list[dict]:
+def api_fees(
+    patron_id: int, *, include_paid: bool, include_nonpayable: bool
+) -> list[dict[str, object]]:
     return [
         fee_v2(fee)
         for fee in fees_of_patron_ids([patron_id])

@@ -85,10 +85,11 @@ def from_session(agency: Agency, value: Any) -> Citizen | None:
             .first()
         )
         return as_citizen(patron) if patron else None
+    guardian_id = value.get("guardian")
+    if guardian_id is None:  # neither a patron nor a guardian: no one is signed in
+        return None
     guardian = (
-        Guardian.objects.select_related("agency")
-        .filter(pk=value.get("guardian"), agency=agency)
-        .first()
+        Guardian.objects.select_related("agency").filter(pk=guardian_id, agency=agency).first()
     )
     return guardian_citizen(guardian) if guardian else None
 

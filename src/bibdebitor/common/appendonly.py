@@ -7,17 +7,21 @@ Deletes are refused by the ORM only, so that test databases can still be flushed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class AppendOnlyError(RuntimeError):
     pass
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(f"{self.model.__name__} is append-only")
 
@@ -57,13 +61,20 @@ class ForbidUpdates(Operation):
     def __init__(self, model_name: str) -> None:
         self.model_name = model_name
 
-    def state_forwards(self, app_label: str, state: Any) -> None:
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
-    def _table(self, app_label: str, state: Any) -> str:
-        return state.apps.get_model(app_label, self.model_name)._meta.db_table
+    def _table(self, app_label: str, state: ProjectState) -> str:
+        model: type[models.Model] = state.apps.get_model(app_label, self.model_name)
+        return model._meta.db_table
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         table = self._table(app_label, to_state)
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(_POSTGRES_FUNCTION, params=None)
@@ -77,7 +88,13 @@ class ForbidUpdates(Operation):
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
             )
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         table = self._table(app_label, from_state)
         suffix = f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only{suffix}")

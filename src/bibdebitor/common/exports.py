@@ -56,7 +56,9 @@ def as_csv(title_row: Sequence[str], sections: list[Section]) -> bytes:
 def as_xlsx(sections: list[Section]) -> bytes:
     """One sheet per section."""
     book = Workbook()
-    book.remove(book.active)
+    default = book.active  # a new workbook comes with one empty sheet
+    if default is not None:
+        book.remove(default)
     for title, header, rows in sections:
         sheet = book.create_sheet(title[:31])
         sheet.append(header)

@@ -29,7 +29,7 @@ def _key(key: str) -> str:
 
 def counted(key: str, compute: Callable[[], T]) -> Counted[T]:
     """The figures under ``key``, counted now or at most a minute ago."""
-    found = cache.get(_key(key))
+    found: Counted[T] | None = cache.get(_key(key))
     if found is None:
         found = remember(key, compute())
     return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, Model, Q, QuerySet, Sum
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -38,7 +38,7 @@ def single(name: str, documentation: str, value: float, kind: str = "gauge") -> 
     return family(name, documentation, value=value)
 
 
-def counts_by(queryset: QuerySet, field: str) -> dict[str, int]:
+def counts_by(queryset: QuerySet[Model], field: str) -> dict[str, int]:
     return {
         str(key): n
         for key, n in queryset.order_by()
@@ -49,7 +49,7 @@ def counts_by(queryset: QuerySet, field: str) -> dict[str, int]:
 
 
 def latency(
-    name: str, documentation: str, hops: Mapping[str, QuerySet], field: str = "duration_ms"
+    name: str, documentation: str, hops: Mapping[str, QuerySet[Model]], field: str = "duration_ms"
 ) -> Metric:
     """A histogram of call durations per hop from the archive's ``duration_ms``: one query a
     hop, counting each bucket in the database."""
@@ -69,7 +69,7 @@ def latency(
 def queue_gauges(
     prefix: str,
     waiting: str,
-    queryset: QuerySet,
+    queryset: QuerySet[Model],
     group: str,
     names: Mapping[int, str],
     now: dt.datetime,

@@ -10,7 +10,9 @@ MACHINE_PATHS = ("/oauth/", "/external/", "/sf1590/", "/api/")
 NUL_REFUSED = "Forespørgslen indeholder et NUL-tegn, som ikke er tilladt."
 
 
-def refuse_nul_characters(get_response: Callable[[HttpRequest], HttpResponse]):
+def refuse_nul_characters(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """A NUL character in a query or form value is refused with 400 before any view sees it:
     PostgreSQL cannot store or compare it, so it would otherwise surface as a server error."""
 

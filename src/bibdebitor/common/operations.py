@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from bibdebitor.common.heartbeat import last_beat
@@ -42,16 +43,17 @@ def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            row: tuple[object, ...] | None = cursor.fetchone()
+            return row == (1,)
     except DatabaseError:
         return False
 
 
 class _Scrape(Collector):
-    def __init__(self, collect: Callable[[], Iterable]) -> None:
+    def __init__(self, collect: Callable[[], Iterable[Metric]]) -> None:
         self._collect = collect
 
-    def collect(self) -> Iterable:
+    def collect(self) -> Iterable[Metric]:
         return self._collect()
 
 

@@ -4,6 +4,7 @@ status pages that must say why they could not ask rather than fail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -11,7 +12,7 @@ import httpx
 @dataclass(frozen=True, slots=True)
 class Reply:
     status: int | None  # None: no answer at all
-    data: dict | None
+    data: dict[str, Any] | None
     error: str = ""  # "" when status is 200 and the body is a JSON object
 
 

@@ -25,7 +25,7 @@ def begin_citizen_session(request: HttpRequest, key: str, value: object) -> None
 def citizen_session_value(request: HttpRequest, key: str) -> object | None:
     """What ``begin_citizen_session`` stored under ``key``, or None: never signed in, or
     idle too long (then the sign-in is forgotten and the citizen told why)."""
-    value = request.session.get(key)
+    value: object | None = request.session.get(key)
     if value is None:
         return None
     seen = request.session.get(LAST_SEEN)

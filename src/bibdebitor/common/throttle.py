@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -106,7 +106,7 @@ class Gate:
         return max(ends, default=None)
 
 
-def _attempt(door: Door, keys, succeeded: bool, now: dt.datetime) -> None:
+def _attempt(door: Door, keys: Iterable[str], succeeded: bool, now: dt.datetime) -> None:
     made = SignInAttempt.objects.bulk_create(
         SignInAttempt(door=door, key=key, succeeded=succeeded, at=now) for key in keys
     )

@@ -161,9 +161,10 @@ class _DayRun:
             return 0, 0
         invoice_ids = [i.pk for i in invoices]
         follow_ups: dict[int, list[Document]] = defaultdict(list)
-        reminders = Document.objects.filter(invoice__in=invoice_ids, kind=DocumentKind.REMINDER)
-        for document in reminders.order_by("id"):
-            follow_ups[document.invoice_id].append(document)
+        sent = Document.objects.filter(invoice__in=invoice_ids, kind=DocumentKind.REMINDER)
+        for document in sent.order_by("id"):
+            if document.invoice_id is not None:  # always: they were found by their invoice
+                follow_ups[document.invoice_id].append(document)
         lines = InvoiceLine.objects.filter(invoice__in=invoice_ids).select_related("claim")
         claims: dict[int, list[DebtorClaim]] = defaultdict(list)
         for line in lines:
@@ -185,16 +186,22 @@ class _DayRun:
                 handed_over += 1
         return reminders, handed_over
 
-    def facts(self, invoice, reminders, claims, open_ore) -> InvoiceFacts:
+    def facts(
+        self,
+        invoice: Document,
+        reminders: list[Document],
+        claims: list[DebtorClaim],
+        open_ore: int,
+    ) -> InvoiceFacts:
         notices = [d.issued_on for d in [invoice, *reminders] if d.gives_notice]
         party = self.debtor(invoice.account)
         latest_srb = max(c.last_timely_payment_date for c in claims)
         return InvoiceFacts(
-            deadline=invoice.deadline,
+            deadline=invoice.due_by,
             reminders=tuple(r.issued_on for r in reminders),
             notice_on=notices[0] if notices else None,
             open_ore=open_ore,
-            last_timely_payment_date=max(latest_srb, invoice.deadline),
+            last_timely_payment_date=max(latest_srb, invoice.due_by),
             # The account type the claim arrived on as well as the age today: a claim made at
             # 17 without a guardian is never collected from the adult, and a child the library
             # sent as an adult (birth date unknown there) is not collected either.
@@ -245,7 +252,9 @@ class _DayRun:
             gives_notice=last_reminder_gives_notice(rule, number),
         )
 
-    def hand_over(self, invoice: Document, claims, balances, open_ore: int) -> None:
+    def hand_over(
+        self, invoice: Document, claims: list[DebtorClaim], balances: dict[int, int], open_ore: int
+    ) -> None:
         day = self.day
         ClaimEntry.objects.bulk_create(
             ClaimEntry(claim=c, kind=EntryKind.HANDED_OVER, effective_on=day, note="Gældsstyrelsen")

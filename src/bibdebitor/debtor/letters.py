@@ -94,7 +94,8 @@ def render_pdf(document: Document) -> bytes:
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which only letters need
 
     style = CSS(filename=finders.find(LETTER_CSS))
-    return HTML(string=letter_html(document)).write_pdf(stylesheets=[style])
+    pdf: bytes = HTML(string=letter_html(document)).write_pdf(stylesheets=[style])
+    return pdf
 
 
 def post_letters(instance: Instance | None = None, *, limit: int | None = None) -> int:

@@ -8,6 +8,8 @@ resent call is answered again without a second effect.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -390,7 +392,15 @@ class Document(AppendOnlyModel):
     @property
     def payment_invoice(self) -> Document:
         """The invoice a payment of this letter settles (a reminder pays its invoice)."""
-        return self.invoice if self.invoice_id else self
+        invoice = self.invoice  # no query without an invoice_id
+        return invoice if invoice is not None else self
+
+    @property
+    def due_by(self) -> dt.date:
+        """The payment deadline of an invoice or a reminder (each is issued with one)."""
+        if self.deadline is None:
+            raise ValueError(f"{self} has no payment deadline")
+        return self.deadline
 
     @property
     def code_line(self) -> CodeLine:

@@ -42,7 +42,8 @@ def _instance_with_portal(instance_uuid: uuid.UUID) -> Instance:
 def _citizen(request: HttpRequest, instance: Instance) -> str | None:
     signed_in = citizen_session_value(request, SESSION_KEY)
     if isinstance(signed_in, dict) and signed_in.get("instance") == str(instance.instance_uuid):
-        return signed_in["cpr"]
+        cpr: str = signed_in["cpr"]  # as the sign-in stored it
+        return cpr
     return None
 
 
@@ -149,7 +150,7 @@ def pay(request: HttpRequest, instance_uuid: uuid.UUID, invoice_id: int) -> Http
 
 def _book(
     request: HttpRequest, instance: Instance, invoice: Document, form: CardForm, reference: str
-):
+) -> HttpResponse:
     try:
         booking = record_payment(
             instance,

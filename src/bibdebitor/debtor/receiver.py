@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -57,6 +58,8 @@ from bibdebitor.protocol.messages import (
     Service,
     StateAction,
 )
+
+_Op = TypeVar("_Op", ChangeClaimState, ChangeLiableParty)
 
 REJECTIONS = {
     "KLASSE_IKKE_MAPPET": "Klassen {key} findes ikke i debitorsystemets omsætningstabel.",
@@ -184,7 +187,13 @@ class _Registry:
             return _accepted(event_id, claim_id)
         return EventReceipt(event_id, Outcome.REJECTED, claim_id, earlier.code, earlier.text)
 
-    def _once(self, event_id: uuid.UUID, claim_id: str, action, operation) -> EventReceipt:
+    def _once(
+        self,
+        event_id: uuid.UUID,
+        claim_id: str,
+        action: Callable[[_Op], object],
+        operation: _Op,
+    ) -> EventReceipt:
         earlier = self._earlier(event_id, claim_id)
         if earlier is not None:
             return earlier
@@ -214,8 +223,8 @@ class _Registry:
                     continue
                 try:
                     row = self._new_claim(account, claim)
-                except Refused as refusal:
-                    lines.append(_refused(claim.event_id, claim.claim_id, refusal))
+                except Refused as refused:
+                    lines.append(_refused(claim.event_id, claim.claim_id, refused))
                     continue
                 self.claims[claim.claim_id] = row
                 new_claims.append((row, claim))

@@ -58,7 +58,10 @@ def credit_of(account: Account) -> int:
 
 def liable_party(account: Account) -> Liability:
     """Who is liable now (the latest liability row)."""
-    return account.liabilities.order_by("-id").first()
+    latest = account.liabilities.order_by("-id").first()
+    if latest is None:  # an account is made together with its liable party (receiver)
+        raise Liability.DoesNotExist(f"account {account.reference} has no liable party")
+    return latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +121,7 @@ def open_invoices_of(instance: Instance, cpr: str) -> list[OpenInvoice]:
         if not mine:
             continue
         letters = [invoice, *invoice.follow_ups.filter(kind=DocumentKind.REMINDER)]
-        pay_by = max(letter.deadline for letter in letters)
+        pay_by = max(letter.due_by for letter in letters)
         rows.append(OpenInvoice(invoice, sum(balances[c.pk] for c in mine), pay_by, mine))
     return rows
 

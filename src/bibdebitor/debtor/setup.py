@@ -4,6 +4,8 @@ debitor"), as services the command line, the demo and the tests share."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import transaction
 
 from bibdebitor.debtor.models import (
@@ -18,6 +20,7 @@ from bibdebitor.domain.catalogue import (
     CLAIM_TYPE_FACET,
     CLASSES,
     FBS_SORTIMENT_UUID,
+    CatalogueClass,
 )
 from bibdebitor.domain.classification import AccountType, ClaimType
 from bibdebitor.domain.collection import CollectionRule
@@ -58,7 +61,7 @@ def subscribe(instance: Instance) -> SortimentSubscription:
 
 
 @transaction.atomic
-def map_sortiment(instance: Instance, leave_unmapped: set[str] = frozenset()) -> None:
+def map_sortiment(instance: Instance, leave_unmapped: Collection[str] = frozenset()) -> None:
     """A payment type for every mapped class (``BIB01``…), except the keys left out."""
     mapped = [c for c in CLASSES if c.facet in MAPPED_FACETS]
     for number, catalogue_class in enumerate(mapped, start=1):
@@ -84,7 +87,7 @@ def unmapped_classes(instance: Instance) -> list[SubscribedClass]:
     return [c for c in classes if c.class_uuid not in mapped]
 
 
-def _classes(facet: str) -> list:
+def _classes(facet: str) -> list[CatalogueClass]:
     return [c for c in CLASSES if c.facet == facet]
 
 

@@ -173,7 +173,8 @@ def claim_list(request: HttpRequest, instance_uuid: uuid.UUID) -> HttpResponse:
 def _searched_cpr(request: HttpRequest, instance: Instance) -> str:
     saved = request.session.get(CPR_SESSION_KEY) or {}
     if request.GET.get("cpr") == "1" and saved.get("instance") == str(instance.instance_uuid):
-        return saved["cpr"]
+        cpr: str = saved["cpr"]  # as claim_list stored it
+        return cpr
     return ""
 
 
@@ -307,7 +308,9 @@ def _chosen(instance: Instance, form: PlacementForm) -> tuple[Account | None, Do
     return account, invoice
 
 
-def _candidate(account: Account, liable: Liability | None):
+def _candidate(
+    account: Account, liable: Liability | None
+) -> tuple[Account, Liability | None, int, list[Document]]:
     """An account a payment may be placed on: who, what is open, and its open invoices."""
     items = open_items(account)
     invoices = Document.objects.filter(pk__in={c.invoice_line.invoice_id for c, _o in items})

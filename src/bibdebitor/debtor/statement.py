@@ -28,7 +28,9 @@ class StatementLine:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def statement(sender: SenderSystem, after: int = 0, limit: int = MAX_PAGE):
+def statement(
+    sender: SenderSystem, after: int = 0, limit: int = MAX_PAGE
+) -> tuple[list[StatementLine], int]:
     """One page of lines (ordered by the debtor's internal id) and the cursor for the next.
 
     The page's id range is found first, so the sums cover only its claims (summing

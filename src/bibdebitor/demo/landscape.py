@@ -76,7 +76,7 @@ class Landscape:
     calls_in_flight: int = 4  # the sender's; a slow answer then holds up a quarter, not all
     logins: Logins = field(default_factory=Logins)
     coverage_token: str = field(default_factory=lambda: secrets.token_hex(16))
-    workers: dict[str, subprocess.Popen] = field(default_factory=dict)
+    workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.library = LibraryProcess(self.library_data, env_extra=dict(self.library_env))

@@ -13,8 +13,8 @@ from django.utils import timezone
 from bibdebitor.citizen.fees import Fee, fees_of, overview
 from bibdebitor.citizen.patrons import guardian_citizen
 from bibdebitor.domain import actors
-from bibdebitor.domain.claims import EventKind
-from bibdebitor.ledger.models import Agency, Claim, ClaimKind, Guardian, Patron, PatronKind
+from bibdebitor.domain.claims import ClaimKind, EventKind
+from bibdebitor.ledger.models import Agency, Claim, Guardian, Patron, PatronKind
 from bibdebitor.ledger.services import create_claim
 
 ACTOR = actors.system("demo")

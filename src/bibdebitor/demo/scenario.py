@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -165,7 +165,8 @@ class Scenario:
 
         def count(where: str) -> int:
             sql = f"SELECT count(*) FROM debtor_coveragemessage {where}"  # noqa: S608 - fixed
-            return debtor.query(sql)[0][0]
+            found: int = debtor.query(sql)[0][0]
+            return found
 
         total = count("")
         self.wait(
@@ -224,7 +225,7 @@ class Scenario:
             bar.update(task, completed=total)
 
 
-def claims_with(events, kind: EventKind) -> Tally:
+def claims_with(events: QuerySet[ClaimEvent], kind: EventKind) -> Tally:
     chosen = events.filter(kind=kind).aggregate(
         count=Count("claim", distinct=True), amount=Sum("amount_ore")
     )

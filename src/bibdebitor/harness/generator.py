@@ -244,6 +244,8 @@ def _make_guardians(
         )
         guardians.append(guardian)
         # Some consents came in during the period, so older claims stay without a guardian.
+        if minor.birth_date is None:  # _make_patron gives every minor a birth date
+            raise ValueError(f"minor {minor.patron_number} without a birth date")
         earliest = max(minor.birth_date, today - dt.timedelta(days=365 * size.years))
         effective_on = earliest + dt.timedelta(days=rng.randrange(max(1, (today - earliest).days)))
         reference = f"ESDH-{rng.randrange(10**6):06d}" if rng.random() < 0.9 else ""

@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 def cli(entry_point: str) -> list[str]:
@@ -23,7 +23,8 @@ def cli(entry_point: str) -> list[str]:
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:
@@ -35,7 +36,7 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
-def stop(process: subprocess.Popen | None) -> None:
+def stop(process: subprocess.Popen[bytes] | None) -> None:
     """Ask a background process to finish (SIGTERM) and wait for it."""
     if process is not None and process.poll() is None:
         process.terminate()
@@ -51,7 +52,7 @@ class ServiceProcess:
 
     data_dir: Path
     port: int = 0
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
     processes: int = 1  # server processes (``serve --processes``)
 
@@ -76,7 +77,7 @@ class ServiceProcess:
             raise RuntimeError(f"{args[0]} failed: {done.stderr.strip()[-2000:]}")
         return done.stdout
 
-    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         """Start one of the process's long-running commands in the background."""
         return subprocess.Popen(  # noqa: S603
             [*self.COMMAND, *args], env={**self.env, **(env or {})}, stdout=subprocess.DEVNULL
@@ -96,7 +97,7 @@ class ServiceProcess:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def query(self, sql: str, *params: object) -> list[tuple]:
+    def query(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
         connection = sqlite3.connect(self.data_dir / self.DATABASE, timeout=20)
         try:
             return connection.execute(sql, params).fetchall()

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -80,6 +80,8 @@ CLAIM_KINDS = {
     "erstatning": ClaimKind.REPLACEMENT,
     "replacement": ClaimKind.REPLACEMENT,
 }
+
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,7 @@ def _required(rows: _Rows, line: int, row: dict[str, str], *names: str) -> bool:
     return not missing
 
 
-def _unique(rows: _Rows, seen: set, line: int, column: str, value: Any, exists: bool) -> None:
+def _unique(rows: _Rows, seen: set[_V], line: int, column: str, value: _V, exists: bool) -> None:
     if value in seen or exists:
         rows.fail(
             line,
@@ -231,6 +233,13 @@ class _PatronRow:
     guardian_name: str = ""
     consent_date: dt.date | None = None
     consent_reference: str = ""
+
+    @property
+    def consent_on(self) -> dt.date:
+        """The consent's date: a row that names a guardian has one (_check_guardian_columns)."""
+        if self.consent_date is None:
+            raise ValueError(f"patron {self.patron.patron_number}: a guardian without consent date")
+        return self.consent_date
 
 
 def import_patrons(agency: Agency, data: bytes, *, actor: str) -> int:
@@ -350,7 +359,7 @@ def _write_patrons(agency: Agency, parsed: list[_PatronRow], actor: str) -> None
                 patron=by_number[r.patron.patron_number],
                 guardian=guardians[r.guardian_cpr],
                 kind=ConsentKind.GIVEN,
-                effective_on=r.consent_date,
+                effective_on=r.consent_on,
                 journal_reference=r.consent_reference,
                 recorded_by=actors.check(actor),
             )
@@ -412,15 +421,16 @@ def _check_claim_rows(agency: Agency, rows: _Rows, today: dt.date) -> Iterator[_
         reference = row.get("acknowledgement_reference", "")
         if None in (number, patron, kind, amount, created_on, due_date):
             continue
-        _field(
-            rows,
-            line,
-            "",
-            lambda _v, k=kind, c=created_on, d=due_date, r=reference: check_claim_facts(
-                kind=k, created_on=c, due_date=d, today=today, acknowledged=bool(r)
-            ),
-            "",
-        )
+        try:
+            check_claim_facts(
+                kind=kind,
+                created_on=created_on,
+                due_date=due_date,
+                today=today,
+                acknowledged=bool(reference),
+            )
+        except DomainError as error:
+            rows.fail(line, "", error)
         material = None
         if row.get("item_number"):
             material = ClaimMaterial(

@@ -6,13 +6,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from bibdebitor.common import clock
-from bibdebitor.domain.claims import HANDED_OVER, ClaimState, Event, TransferStatus, fold
+from bibdebitor.domain.claims import (
+    HANDED_OVER,
+    ClaimState,
+    Event,
+    EventKind,
+    TransferStatus,
+    fold,
+)
 from bibdebitor.domain.classification import Borrower, ClaimFacts, Policy, guardianships
 from bibdebitor.ledger.models import (
     Agency,
@@ -21,7 +29,6 @@ from bibdebitor.ledger.models import (
     ClaimEvent,
     ClaimMaterial,
     ConsentKind,
-    EventKind,
     Guardian,
     GuardianConsent,
     IdentifierChange,
@@ -47,7 +54,8 @@ def patron_open_balance(patron: Patron) -> int:
     total = ClaimEvent.objects.filter(claim__patron=patron).aggregate(
         total=Coalesce(Sum("delta_ore"), 0)
     )
-    return total["total"]
+    balance: int = total["total"]
+    return balance
 
 
 def blocked_by_balance(patron: Patron) -> bool:
@@ -153,7 +161,7 @@ _SUMMED = {
 _SUMMARY_COLUMNS = (*_COUNTED, "balance", *_SUMMED, "last_covered_at")
 
 
-def _summary(claim_id: int, values: tuple) -> JournalSummary:
+def _summary(claim_id: int, values: tuple[Any, ...]) -> JournalSummary:
     """A summary from the aggregate's columns, in ``_SUMMARY_COLUMNS`` order."""
     found = dict(zip(_SUMMARY_COLUMNS, values, strict=True))
     # PostgreSQL sums bigints as numeric: a Decimal in a raw row.
@@ -170,7 +178,7 @@ def _summary(claim_id: int, values: tuple) -> JournalSummary:
 
 def journal_summaries(
     events: QuerySet[ClaimEvent], *fields: str, transferred_only: bool = False
-) -> Iterator[tuple[JournalSummary, ...]]:
+) -> Iterator[tuple[JournalSummary, *tuple[Any, ...]]]:
     """One summary per claim among ``events``, followed by the values of ``fields`` (e.g.
     ``claim__claim_number``). ``transferred_only`` keeps claims ever queued for hand-over."""
     rows = (
@@ -195,7 +203,14 @@ def journal_summaries(
 # The claim columns the citizen page and the fees API show (in the model's field order, as
 # ``Model.from_db`` wants them), then the summary's aggregates over the claim's journal (a
 # parameter for each event kind).
-_CLAIM_FIELDS = ("id", "agency_id", "patron_id", "claim_number", "kind", "amount_ore")
+_CLAIM_FIELDS: tuple[str, ...] = (
+    "id",
+    "agency_id",
+    "patron_id",
+    "claim_number",
+    "kind",
+    "amount_ore",
+)
 _CLAIM_FIELDS += ("created_on", "due_date", "reason")
 _SUMMARY_SELECT = ", ".join(
     [
@@ -257,8 +272,15 @@ def patron_claim_materials(patron_ids: list[int]) -> dict[int, list[ClaimMateria
 
 def _datetime(value: object) -> dt.datetime | None:
     """A datetime from a raw aggregate (SQLite returns text there, PostgreSQL a datetime)."""
+    if value is None:
+        return None
     convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    return convert(value, None, connection) if convert and value is not None else value
+    if convert is not None:
+        converted: dt.datetime = convert(value, None, connection)
+        return converted
+    if not isinstance(value, dt.datetime):  # PostgreSQL's driver answers with a datetime
+        raise TypeError(f"not a datetime from {connection.vendor}: {value!r}")
+    return value
 
 
 def _transfer_status(queued: int, accepted: int, rejected: int) -> TransferStatus:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -128,7 +129,7 @@ def preview(agency: Agency, cutoff: dt.date) -> Preview:
     )
 
 
-def preview_as_json(result: Preview) -> dict:
+def preview_as_json(result: Preview) -> dict[str, Any]:
     """A dry run as plain JSON, to be stored (``DryRun``) and read back by ``preview_from_json``."""
     return {
         "agency_id": result.agency_id,
@@ -153,7 +154,7 @@ def preview_as_json(result: Preview) -> dict:
     }
 
 
-def preview_from_json(data: dict) -> Preview:
+def preview_from_json(data: dict[str, Any]) -> Preview:
     return Preview(
         agency_id=data["agency_id"],
         cutoff=dt.date.fromisoformat(data["cutoff"]),

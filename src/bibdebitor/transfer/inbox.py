@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -132,7 +133,7 @@ def _apply(agency: Agency, message: InboxMessage, request: CoverageRequest) -> b
     )
 
 
-def _claims(agency: Agency, registrations) -> dict[str, Claim]:
+def _claims(agency: Agency, registrations: Iterable[CoverageRegistration]) -> dict[str, Claim]:
     numbers: dict[str, int] = {}
     for registration in registrations:
         agency_id, number = parse_claim_reference(registration.claim_id)
@@ -167,22 +168,22 @@ def _check(registration: CoverageRegistration, claim: Claim | None) -> _Outcome:
 def _book(outcomes: list[_Outcome]) -> None:
     """Book every event in one go; if the ledger refuses one, book them one at a time so that
     only the impossible ones are refused."""
-    bookable = [o for o in outcomes if o.event is not None]
+    bookable = [(o, o.event) for o in outcomes if o.event is not None]
     try:
         with transaction.atomic():
-            rows = append_events([o.event for o in bookable], actor=ACTOR)
+            rows = append_events([event for _o, event in bookable], actor=ACTOR)
     except JournalError:
-        for outcome in bookable:
-            _book_one(outcome)
+        for outcome, event in bookable:
+            _book_one(outcome, event)
         return
-    for outcome, row in zip(bookable, rows, strict=True):
+    for (outcome, _event), row in zip(bookable, rows, strict=True):
         _note_overpayment(outcome, row)
 
 
-def _book_one(outcome: _Outcome) -> None:
+def _book_one(outcome: _Outcome, event: NewEvent) -> None:
     try:
         with transaction.atomic():
-            (row,) = append_events([outcome.event], actor=ACTOR)
+            (row,) = append_events([event], actor=ACTOR)
     except JournalError as error:
         outcome.code = "KAN_IKKE_BOGFOERES"
         outcome.text = REFUSALS["KAN_IKKE_BOGFOERES"].format(reason=in_danish(error))
@@ -199,7 +200,7 @@ def _note_overpayment(outcome: _Outcome, row: ClaimEvent) -> None:
         outcome.text = f"Dækningen oversteg restbeløbet med {excess}; det står som tilgodehavende."
 
 
-def _line(registration: CoverageRegistration, accepted: bool, code: str, text: str):
+def _line(registration: CoverageRegistration, accepted: bool, code: str, text: str) -> EventReceipt:
     if accepted:
         return EventReceipt(registration.registration_id, Outcome.ACCEPTED, registration.claim_id)
     return EventReceipt(

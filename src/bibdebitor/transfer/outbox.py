@@ -20,6 +20,7 @@ from django.utils import timezone
 from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
+from bibdebitor.domain.classification import Liable as ClassifiedLiable
 from bibdebitor.domain.references import account_reference, claim_reference
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, Patron
 from bibdebitor.ledger.selectors import borrowers, claim_facts, policy_for
@@ -56,7 +57,9 @@ STATE_ACTIONS = {
 }
 
 
-def _message(account: DebtorAccount, kind: str, event_id: uuid.UUID, payload: Any, **extra: Any):
+def _message(
+    account: DebtorAccount, kind: str, event_id: uuid.UUID, payload: Any, **extra: Any
+) -> OutboxMessage:
     return OutboxMessage(
         agency_id=account.agency_id,
         account=account,
@@ -90,7 +93,7 @@ def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: 
         if not result.transferable:
             continue
         chosen.append((claim_id, patron_id, claim.open_ore, result))
-        if result.liable == Liable.GUARDIAN:
+        if result.liable == ClassifiedLiable.GUARDIAN:
             guardian_cprs[claim_id] = borrower.guardian_on(claim.created_on) or ""
     if not chosen:
         return 0
@@ -178,7 +181,8 @@ def _accounts(
 def _account_reference(
     agency: Agency, patron_id: int, account_type: str, guardian: Guardian | None
 ) -> str:
-    return account_reference(agency.agency_id, patron_id, account_type, guardian and guardian.pk)
+    guardian_id = guardian.pk if guardian is not None else None
+    return account_reference(agency.agency_id, patron_id, account_type, guardian_id)
 
 
 def liable_party(account: DebtorAccount, patron: Patron, guardian: Guardian | None) -> Party:
@@ -212,7 +216,7 @@ def _account(
     return Account(
         reference=account.reference,
         account_type=ClassRef(book.uuid_for(ACCOUNT_TYPE_FACET, account_type, day), account_type),
-        org_unit=agency.org_unit_uuid,
+        org_unit=agency.org_unit_uuid,  # type: ignore[arg-type]  # None only if cleared after switching on: the sender then cannot read the payload
         liable=liable_party(account, patron, guardian),
         claims=(),
     )
@@ -257,7 +261,7 @@ def handed_over(claim_ids: Collection[int]) -> dict[int, OutboxMessage]:
         .select_related("account")
         .order_by("id")
     )
-    return {message.claim_id: message for message in creates}
+    return {message.claim_id: message for message in creates if message.claim_id is not None}
 
 
 def enqueue_state_changes(events: list[ClaimEvent]) -> list[int]:

@@ -34,7 +34,8 @@ def dump(value: Any) -> Any:
     """A dataclass as JSON-safe data (UUIDs, dates and enums become strings). Hand-rolled
     because ``dataclasses.asdict`` plus a JSON round trip was a third of enqueueing time."""
     if is_dataclass(value):
-        return {name: dump(getattr(value, name)) for name in _field_names(type(value))}
+        cls: type = type(value)
+        return {name: dump(getattr(value, name)) for name in _field_names(cls)}
     if isinstance(value, tuple | list):
         return [dump(item) for item in value]
     if isinstance(value, Enum):
@@ -44,15 +45,15 @@ def dump(value: Any) -> Any:
     return value
 
 
-def _class_ref(data: dict) -> ClassRef:
+def _class_ref(data: dict[str, Any]) -> ClassRef:
     return ClassRef(uuid.UUID(data["uuid"]), data["user_key"])
 
 
-def party(data: dict) -> Party:
+def party(data: dict[str, Any]) -> Party:
     return Party(**data)
 
 
-def account_without_claims(data: dict) -> Account:
+def account_without_claims(data: dict[str, Any]) -> Account:
     return Account(
         reference=data["reference"],
         account_type=_class_ref(data["account_type"]),
@@ -62,7 +63,7 @@ def account_without_claims(data: dict) -> Account:
     )
 
 
-def new_claim(data: dict) -> NewClaim:
+def new_claim(data: dict[str, Any]) -> NewClaim:
     return NewClaim(
         event_id=uuid.UUID(data["event_id"]),
         claim_id=data["claim_id"],
@@ -76,7 +77,7 @@ def new_claim(data: dict) -> NewClaim:
     )
 
 
-def change_claim_state(data: dict) -> ChangeClaimState:
+def change_claim_state(data: dict[str, Any]) -> ChangeClaimState:
     return ChangeClaimState(
         event_id=uuid.UUID(data["event_id"]),
         account_reference=data["account_reference"],
@@ -88,7 +89,7 @@ def change_claim_state(data: dict) -> ChangeClaimState:
     )
 
 
-def change_liable_party(data: dict) -> ChangeLiableParty:
+def change_liable_party(data: dict[str, Any]) -> ChangeLiableParty:
     return ChangeLiableParty(
         event_id=uuid.UUID(data["event_id"]),
         account_reference=data["account_reference"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -74,7 +75,7 @@ def read_debtor_setup() -> DebtorSetup:
     )
 
 
-def interpret(agency: Agency, status: dict) -> PlatformStatus:
+def interpret(agency: Agency, status: dict[str, Any]) -> PlatformStatus:
     """Who must call and who must receive: the library calls the registration service and
     the debtor system receives; for coverage it is the other way round."""
     library, debtor = agency.sender_instance_uuid, agency.debtor_instance_uuid

@@ -14,6 +14,8 @@ import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -37,6 +39,7 @@ from bibdebitor.transfer.models import (
     ReconciliationRun,
 )
 
+_Page = list[dict[str, Any]]  # statement lines as the debtor system's JSON has them
 BATCH_SIZE = 2_000
 UNKNOWN = "?"
 
@@ -86,7 +89,7 @@ def ledger_claims(agency: Agency) -> dict[int, LedgerClaim]:
         "claim__kind",
         transferred_only=True,
     )
-    result = {}
+    result: dict[int, LedgerClaim] = {}
     for summary, number, kind in summaries:
         unsent, delivered, account_type = outbox.get(summary.claim_id, (0, 0, UNKNOWN))
         view = LibraryView(
@@ -102,7 +105,7 @@ def ledger_claims(agency: Agency) -> dict[int, LedgerClaim]:
     return result
 
 
-def statement_pages(source: StatementSource, client: httpx.Client) -> Iterator[list[dict]]:
+def statement_pages(source: StatementSource, client: httpx.Client) -> Iterator[_Page]:
     """The debtor system's statement, page by page, as it arrives."""
     cursor = 0
     headers = {"Authorization": f"Bearer {source.token}"}
@@ -127,13 +130,17 @@ def statement_pages(source: StatementSource, client: httpx.Client) -> Iterator[l
         yield lines
 
 
-_DONE = object()
+class _Done(Enum):
+    DONE = "done"  # the reading thread has put every page
 
 
-def in_background(pages: Iterator[list[dict]], depth: int = 8) -> Iterator[list[dict]]:
+_DONE = _Done.DONE
+
+
+def in_background(pages: Iterator[_Page], depth: int = 8) -> Iterator[_Page]:
     """Read pages in a thread (it waits on the debtor system, not on this process) so that
     the ledger can be read meanwhile; errors are raised here, in order."""
-    found: queue.Queue = queue.Queue(maxsize=depth)
+    found: queue.Queue[_Page | Exception | _Done] = queue.Queue(maxsize=depth)
 
     def fetch() -> None:
         try:
@@ -147,14 +154,14 @@ def in_background(pages: Iterator[list[dict]], depth: int = 8) -> Iterator[list[
     return _drain(found)
 
 
-def _drain(found: queue.Queue) -> Iterator[list[dict]]:
+def _drain(found: queue.Queue[_Page | Exception | _Done]) -> Iterator[_Page]:
     while (item := found.get()) is not _DONE:
         if isinstance(item, Exception):
             raise item
         yield item
 
 
-def _debtor_view(line: dict) -> DebtorView:
+def _debtor_view(line: dict[str, Any]) -> DebtorView:
     try:
         return DebtorView(
             open=int(line["open_ore"]),
@@ -184,7 +191,7 @@ class _Comparison:
         self.found: list[Discrepancy] = []
         self._account_types: dict[str, str] | None = None
 
-    def line(self, line: dict) -> None:
+    def line(self, line: dict[str, Any]) -> None:
         agency_id, number = parse_claim_reference(str(line.get("claim_id", "")))
         if agency_id != self.agency.agency_id:
             return  # another agency served by the same library system

@@ -12,7 +12,7 @@ from bibdebitor.ledger.models import CLAIM_KIND_TITLES
 from bibdebitor.sortiment.labels import CLASS_TITLES
 from bibdebitor.transfer.models import ReconciliationRun
 
-KIND_TITLES = CLAIM_KIND_TITLES
+KIND_TITLES = {kind.value: title for kind, title in CLAIM_KIND_TITLES.items()}  # by the column
 STATE_TITLES = {
     "open": gettext_lazy("open"),
     "settled": gettext_lazy("settled"),

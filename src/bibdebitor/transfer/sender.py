@@ -262,7 +262,8 @@ class Sender:
                 continue
             accepted = line.outcome is Outcome.ACCEPTED
             by_state[Lease.DONE if accepted else Lease.REJECTED].append(message)
-            if message.kind == MessageKind.CREATE:
+            if message.kind == MessageKind.CREATE and message.claim_id is not None:
+                # (a hand-over always names its claim)
                 kind = EventKind.ACCEPTED if accepted else EventKind.REJECTED
                 note = "" if accepted else f"{line.code}: {line.text}"
                 journal.append(NewEvent(message.claim_id, kind, reference=reference, note=note))
@@ -303,8 +304,8 @@ def header_for(agency: Agency, transaction_id: uuid.UUID) -> Header:
     return Header(
         transaction_id=transaction_id,
         transaction_time=timezone.now(),
-        sender=SystemRef(agency.organisation_uuid, agency.sender_instance_uuid),
-        receiver=SystemRef(agency.organisation_uuid, agency.debtor_instance_uuid),
+        sender=SystemRef(agency.organisation_uuid, agency.sender_instance_uuid),  # type: ignore[arg-type]  # None only if cleared after switching on: the schema then refuses the call
+        receiver=SystemRef(agency.organisation_uuid, agency.debtor_instance_uuid),  # type: ignore[arg-type]  # None only if cleared after switching on: the schema then refuses the call
     )
 
 

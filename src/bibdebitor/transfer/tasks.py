@@ -30,7 +30,11 @@ def _resolve(task: ErrorTask, action: str, actor: str, note: str) -> ErrorTaskRe
 def retry(task: ErrorTask, *, actor: str, note: str = "") -> int:
     """After the cause is fixed (the patron's data, the debtor's mapping table): hand the
     claim over again, with today's data. Returns how many messages were enqueued."""
-    if task.message is None or task.message.kind != MessageKind.CREATE:
+    if (
+        task.message is None
+        or task.message.kind != MessageKind.CREATE
+        or task.claim_id is None  # (a hand-over always names its claim)
+    ):
         raise DomainError(
             "task_not_retryable",
             gettext_noop("Only a refused hand-over can be sent again; correct the claim instead."),

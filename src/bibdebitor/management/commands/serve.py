@@ -12,25 +12,38 @@ import socket
 import sys
 import threading
 import time
+from typing import TypedDict
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from waitress import serve
 
 ORPHAN_CHECK_SECONDS = 0.5
-SERVER_OPTIONS = {"ident": "bibdebitor", "max_request_body_size": 64 * 1024 * 1024}
 
 
-def server_options() -> dict[str, object]:
+class ServerOptions(TypedDict, total=False):
+    ident: str
+    max_request_body_size: int
+    trusted_proxy: str
+    trusted_proxy_count: int
+    trusted_proxy_headers: set[str]
+    clear_untrusted_proxy_headers: bool
+
+
+SERVER_OPTIONS: ServerOptions = {"ident": "bibdebitor", "max_request_body_size": 64 * 1024 * 1024}
+
+
+def server_options() -> ServerOptions:
     """Waitress's options. Behind a reverse proxy (``BIBDEBITOR_TRUSTED_PROXY``: its address),
     the client's address and scheme come from the proxy's X-Forwarded-For/-Proto, so that
     lock-outs by client address lock out that client and not everyone behind the proxy;
     those headers from anyone else are dropped, never believed."""
     proxy = settings.BIBDEBITOR_TRUSTED_PROXY
     if not proxy:
-        return dict(SERVER_OPTIONS)
+        return SERVER_OPTIONS.copy()
     return {
         **SERVER_OPTIONS,
         "trusted_proxy": proxy,
@@ -68,7 +81,7 @@ class Command(BaseCommand):
         sys.exit(_supervise(children))
 
 
-def _fork_server(application: object, listening: socket.socket, threads: int) -> int:
+def _fork_server(application: WSGIHandler, listening: socket.socket, threads: int) -> int:
     pid = os.fork()
     if pid:
         return pid

@@ -7,6 +7,8 @@ on over open tasks, journalled with the reason and the tasks then open."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         token.add_argument("--token", required=True, help="the debtor system's bearer token")
         token.add_argument("--name", default="debitorsystem")
 
-    def handle(self, *args: object, agency: str, action: str, actor: str, **o: object) -> None:
+    def handle(self, *args: object, agency: str, action: str, actor: str, **o: Any) -> None:
         actor = actors.operator(actor)
         try:
             target = Agency.objects.get(agency_id=agency)

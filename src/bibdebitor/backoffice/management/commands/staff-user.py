@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=list(ROLES), required=True)
 
     def handle(self, *args: object, username: str, password: str, role: str, **_: object) -> None:
-        user, _ = get_user_model().objects.get_or_create(username=username)
+        user, _created = get_user_model().objects.get_or_create(username=username)
         user.is_staff = True
         user.set_password(password)
         user.save()

@@ -79,7 +79,15 @@ class Command(BaseCommand):
     def _municipality(self, cvr: str, name: str, organisation: uuid.UUID, **_: object) -> None:
         registry.register_municipality(cvr, name, organisation)
 
-    def _route(self, organisation, service, receiver, address, channel_token, **_) -> None:
+    def _route(
+        self,
+        organisation: uuid.UUID,
+        service: str,
+        receiver: uuid.UUID,
+        address: str,
+        channel_token: str,
+        **_: object,
+    ) -> None:
         registry.set_route(
             _municipality(organisation),
             Service(service),
@@ -88,13 +96,20 @@ class Command(BaseCommand):
             channel_token,
         )
 
-    def _agreement(self, caller, service, organisation, requested_by, **_) -> None:
+    def _agreement(
+        self,
+        caller: uuid.UUID,
+        service: str,
+        organisation: uuid.UUID,
+        requested_by: str,
+        **_: object,
+    ) -> None:
         made = registry.request_agreement(
             _system(caller), Service(service), _municipality(organisation), requested_by
         )
         self.stdout.write(str(made.pk))
 
-    def _decide(self, agreement, state, by, note, **_) -> None:
+    def _decide(self, agreement: uuid.UUID, state: str, by: str, note: str, **_: object) -> None:
         found = Agreement.objects.filter(pk=agreement).first()
         user = get_user_model().objects.filter(username=by).first()
         if found is None or user is None:
@@ -102,13 +117,13 @@ class Command(BaseCommand):
         registry.decide(found, AgreementState(state), user, note)
 
     def _administrator(self, username: str, password: str, **_: object) -> None:
-        group, _ = Group.objects.get_or_create(name=ADMINISTRATORS)
+        group, _created = Group.objects.get_or_create(name=ADMINISTRATORS)
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label="broker", codename__in=ADMINISTRATOR_PERMISSIONS
             )
         )
-        user, _ = get_user_model().objects.get_or_create(username=username)
+        user, _created = get_user_model().objects.get_or_create(username=username)
         user.is_staff = True
         user.set_password(password)
         user.save()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--secret", required=True)
         parser.add_argument("--name", default="Bibliotekets hjemmeside")
 
-    def handle(self, *args: object, agency: str, client_id: str, secret: str, name: str, **o):
+    def handle(
+        self, *args: object, agency: str, client_id: str, secret: str, name: str, **o: object
+    ) -> None:
         try:
             target = Agency.objects.get(agency_id=agency)
         except Agency.DoesNotExist:

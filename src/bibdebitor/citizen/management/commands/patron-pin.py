@@ -4,6 +4,8 @@ the administration) sets the PIN of a guardian who is no borrower, for the citiz
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         who.add_argument("--guardian", type=int, help="the guardian's id (never a CPR number)")
         parser.add_argument("--pin", required=True)
 
-    def handle(self, *args: object, agency: str, pin: str, **options: object):
+    def handle(self, *args: object, agency: str, pin: str, **options: Any) -> None:
         holder: Patron | Guardian | None
         if options["patron"]:
             holder = Patron.objects.filter(

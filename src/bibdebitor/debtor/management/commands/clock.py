@@ -19,7 +19,7 @@ class Command(BaseCommand):
         group.add_argument("--now", help="ISO date or date-time to set the clock to")
         group.add_argument("--advance-days", type=int, help="days to move forward, running each")
 
-    def handle(self, *args: object, now: str | None, advance_days: int | None, **o) -> None:
+    def handle(self, *args: object, now: str | None, advance_days: int | None, **o: object) -> None:
         if now:
             self._set(now)
         elif advance_days is not None:

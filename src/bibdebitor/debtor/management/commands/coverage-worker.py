@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--idle", type=float, default=0.2, help="seconds between polls")
         parser.add_argument("--retry-base", type=float, default=2.0)
 
-    def handle(self, *args: object, once: bool, idle: float, retry_base: float, **o) -> None:
+    def handle(
+        self, *args: object, once: bool, idle: float, retry_base: float, **o: object
+    ) -> None:
         reporter = CoverageReporter(retry_base=retry_base)
         try:
             if once:

@@ -6,6 +6,7 @@ Idempotent: running it again updates what it set."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args: object, **o: object) -> None:
+    def handle(self, *args: object, **o: Any) -> None:
         instance, _ = Instance.objects.update_or_create(
             instance_uuid=o["instance"],
             defaults={

@@ -92,7 +92,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The demo has already run in this data directory; `make demo` starts afresh.")
             )
-        console = Console(file=self.stdout, width=110)
+        console = Console(file=self.stdout, width=110)  # type: ignore[arg-type]  # OutputWrapper is a TextIOBase, not typing.IO
         logging.getLogger("bibdebitor").setLevel(logging.WARNING)  # the steps tell the story
         agency = demo_agency()
         with console.status(_("Generating the municipality …")):

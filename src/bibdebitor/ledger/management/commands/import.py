@@ -44,8 +44,8 @@ class Command(BaseCommand):
         try:
             count = IMPORTERS[what](target, data, actor=actors.imported(file.name))
         except ImportRejected as rejected:
-            for error in rejected.errors[:MAX_REPORTED]:
-                self.stderr.write(str(error))
+            for problem in rejected.errors[:MAX_REPORTED]:
+                self.stderr.write(str(problem))
             if len(rejected.errors) > MAX_REPORTED:
                 self.stderr.write(
                     gettext("… and %(count)d more errors.")

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         except Agency.DoesNotExist:
             raise CommandError(gettext("No agency with that id.")) from None
         result = preview(target, day)
-        console = Console(file=self.stdout, width=140)
+        console = Console(file=self.stdout, width=140)  # type: ignore[arg-type]  # OutputWrapper is a TextIOBase, not typing.IO
         print_preview(console, result)
         total = result.moving_total
         console.print(

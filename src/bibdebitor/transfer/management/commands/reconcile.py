@@ -9,6 +9,7 @@ import datetime as dt
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             raise CommandError(gettext("No agency with that id.") + " " + ", ".join(unknown))
         return [found[i] for i in ids]
 
-    def _run(self, agencies: list[Agency], source: StatementSource, options: dict) -> int:
+    def _run(self, agencies: list[Agency], source: StatementSource, options: dict[str, Any]) -> int:
         failed = 0
         for agency in agencies:
             run = reconcile(agency, source, actor=actors.operator(str(options["actor"])))
@@ -95,7 +96,7 @@ class Command(BaseCommand):
         return failed
 
     def _print(self, run: ReconciliationRun) -> None:
-        console = Console(file=self.stdout, width=160)
+        console = Console(file=self.stdout, width=160)  # type: ignore[arg-type]  # OutputWrapper is a TextIOBase, not typing.IO
         if run.error:
             console.print(
                 gettext("%(agency)s: the debtor system's statement could not be read: %(error)s")
@@ -123,7 +124,7 @@ class Command(BaseCommand):
             markup=False,
         )
 
-    def _export(self, run: ReconciliationRun, options: dict) -> None:
+    def _export(self, run: ReconciliationRun, options: dict[str, Any]) -> None:
         for key, render in (("csv", reports.as_csv), ("xlsx", reports.as_xlsx)):
             path = options[key]
             if path:
