@@ -47,6 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/mypy
 	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor $(MIGRATIONS_CHECK)
 	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor-debtor $(MIGRATIONS_CHECK)
 	BIBDEBITOR_DATA_DIR=var/lint $(BIN)/bibdebitor-broker $(MIGRATIONS_CHECK)
