@@ -73,7 +73,7 @@ def current_report(agency: Agency) -> CleansingReport:
     today = clock.today()
     made_from = (patron_records_version(), policy, today)
     key = f"bibdebitor:cleansing:{agency.pk}"
-    kept = cache.get(key)
+    kept: tuple[object, CleansingReport] | None = cache.get(key)
     if kept is not None and kept[0] == made_from:
         return kept[1]
     result = report(agency, policy, today)

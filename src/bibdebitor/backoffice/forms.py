@@ -44,6 +44,11 @@ class SetupForm(forms.ModelForm[Agency]):
         label=_("Block threshold (kr.)"),
         help_text=_("A borrower who owes this much or more is blocked from borrowing."),
     )
+    debtor_vendor = forms.ChoiceField(
+        label=Agency._meta.get_field("debtor_vendor").verbose_name,
+        choices=[("", _("Not chosen yet")), *vendors.CHOICES],
+        required=False,
+    )
     debtor_portal_url = forms.URLField(
         label=Agency._meta.get_field("debtor_portal_url").verbose_name,
         required=False,
@@ -60,10 +65,6 @@ class SetupForm(forms.ModelForm[Agency]):
         model = Agency
         fields = SETTINGS
         widgets = {"cutoff_date": DATE, "planned_go_live": DATE}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["debtor_vendor"].choices = [("", _("Not chosen yet")), *vendors.CHOICES]
 
 
 class SignOffForm(forms.Form):

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import models
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
@@ -194,7 +195,12 @@ def find_claims(instance: Instance, query: ClaimQuery) -> QuerySet[DebtorClaim]:
     return found.prefetch_related("account").order_by(*order)
 
 
-def _accounts(instance: Instance, **where: object) -> QuerySet[Account]:
+class _Pk(TypedDict):
+    pk: int
+
+
+def _accounts(instance: Instance, **where: object) -> QuerySet[Account, _Pk]:
+    """The pks of the instance's accounts matching ``where``, as a subquery."""
     return Account.objects.filter(instance=instance, **where).values("pk")
 
 

@@ -101,7 +101,7 @@ def validate(body: etree._Element) -> None:
         raise ProtocolError("unknown_message", gettext_noop("The message type is not known."))
     schema = _schema(_SCHEMA_FILES[name.localname])
     if not schema.validate(etree.ElementTree(body)):
-        error = schema.error_log.last_error
+        error = schema.error_log.last_error  # type: ignore[attr-defined]  # lxml-stubs: _ErrorLog is declared empty
         raise SchemaError(f"line {error.line}: {_without_values(error.message)}")
 
 
@@ -344,7 +344,7 @@ def _fault(element: etree._Element) -> SoapFault:
 
 def _children(element: etree._Element) -> dict[str, etree._Element]:
     """The element's children by local name (the last of repeated ones)."""
-    return {child.tag[_CUT:]: child for child in element}  # type: ignore[index]
+    return {child.tag[_CUT:]: child for child in element}
 
 
 def _value(children: dict[str, etree._Element], name: str) -> str:
@@ -485,7 +485,7 @@ _OPERATION_DECODERS: dict[str, Callable[[etree._Element], Operation]] = {
 
 def _decode_registration(element: etree._Element) -> RegistrationRequest:
     operations = tuple(
-        _OPERATION_DECODERS[child.tag](child)  # type: ignore[index]
+        _OPERATION_DECODERS[child.tag](child)
         for child in element
         if child.tag in _OPERATION_DECODERS
     )
