@@ -85,6 +85,30 @@ def test_an_active_cutoff_moves_back_only_with_a_fresh_dry_run(agency, adult):
     assert SettingChange.objects.filter(field="cutoff_date", changed_by="staff:anne").count() == 1
 
 
+@pytest.mark.parametrize(
+    "name", ["organisation_uuid", "org_unit_uuid", "sender_instance_uuid", "debtor_instance_uuid"]
+)
+def test_an_active_integration_keeps_what_its_calls_are_addressed_by(agency, adult, name):
+    """Cleared while on, new hand-overs would go out without an organisational unit (the
+    sender then failed on every batch) or calls without a sender or receiver."""
+    wire(agency)
+    claim(adult, 1, days_ago=5)
+    cutoff = TODAY - dt.timedelta(days=10)
+    activate(
+        agency, cutoff=cutoff, preview_code=preview(agency, cutoff).fingerprint, actor="system:t"
+    )
+    with pytest.raises(DomainError) as refused:
+        change_settings(agency, {name: None}, actor="staff:anne")
+    assert refused.value.code == "addressing_needed_while_active"
+    agency.refresh_from_db()
+    assert getattr(agency, name) is not None
+    assert not SettingChange.objects.filter(field=name).exists()
+    new = uuid.uuid4()
+    change_settings(agency, {name: new}, actor="staff:anne")  # replaced, not emptied: fine
+    agency.refresh_from_db()
+    assert getattr(agency, name) == new
+
+
 def test_switching_on_waits_for_the_checklist(agency, adult):
     wire(agency)
     claim(adult, 1, days_ago=5)

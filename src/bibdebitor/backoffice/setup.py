@@ -27,6 +27,10 @@ class GoLiveBlocked(DomainError):
         self.standing = standing
 
 
+# What every call and every handed-over claim is addressed by (SF1590's header, the account).
+ADDRESSING = ("organisation_uuid", "org_unit_uuid", "sender_instance_uuid", "debtor_instance_uuid")
+
+
 def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -37,6 +41,15 @@ def change_settings(
     """Apply the changed values and journal each; the cut-off date of an active integration
     has rules of its own (see module docstring)."""
     changed = {name: value for name, value in values.items() if getattr(agency, name) != value}
+    if agency.integration_active and any(changed.get(name, "") is None for name in ADDRESSING):
+        raise DomainError(
+            "addressing_needed_while_active",
+            gettext_noop(
+                "While the integration is on, the organisation, the organisational unit and "
+                "the IT system instances must stay filled in: every call and every claim is "
+                "addressed by them. Switch the integration off first."
+            ),
+        )
     new_cutoff = changed.pop("cutoff_date", agency.cutoff_date)
     moves_cutoff = new_cutoff != agency.cutoff_date
     if moves_cutoff and agency.integration_active:
