@@ -12,7 +12,6 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -529,15 +528,9 @@ def _decode_receipt(element: etree._Element, service: Service) -> BusinessReceip
     return BusinessReceipt(service, _decode_header(children), lines)
 
 
-@dataclass(frozen=True, slots=True)
-class _Decoder:
-    service: Service
-    decode: Callable[[etree._Element], Message]
-
-
-_REQUESTS = {
-    _q("DebitorRegistreringAfsend_I"): _Decoder(Service.REGISTRATION, _decode_registration),
-    _q("DækningAfskrivningRegistreringAfsend_I"): _Decoder(Service.COVERAGE, _decode_coverage),
+_REQUESTS: dict[str, Callable[[etree._Element], RegistrationRequest | CoverageRequest]] = {
+    _q("DebitorRegistreringAfsend_I"): _decode_registration,
+    _q("DækningAfskrivningRegistreringAfsend_I"): _decode_coverage,
 }
 
 
@@ -548,7 +541,7 @@ def decode_request(
     decoder = _REQUESTS.get(child.tag)
     if decoder is None:
         raise ProtocolError("not_a_request", gettext_noop("The message is not a request."))
-    return decoder.decode(child)  # type: ignore[return-value]
+    return decoder(child)
 
 
 def decode_receipt(

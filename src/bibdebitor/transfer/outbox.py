@@ -216,7 +216,7 @@ def _account(
     return Account(
         reference=account.reference,
         account_type=ClassRef(book.uuid_for(ACCOUNT_TYPE_FACET, account_type, day), account_type),
-        org_unit=agency.org_unit_uuid,  # type: ignore[arg-type]  # None only if cleared after switching on: the sender then cannot read the payload
+        org_unit=agency.org_unit_uuid,  # type: ignore[arg-type]  # never None while on (backoffice.setup.ADDRESSING; activation needs it)
         liable=liable_party(account, patron, guardian),
         claims=(),
     )

@@ -86,7 +86,7 @@ class SenderConfig:
             "identity": own_identity(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # the keys are this class's own fields
 
 
 @dataclass(slots=True)
@@ -304,8 +304,8 @@ def header_for(agency: Agency, transaction_id: uuid.UUID) -> Header:
     return Header(
         transaction_id=transaction_id,
         transaction_time=timezone.now(),
-        sender=SystemRef(agency.organisation_uuid, agency.sender_instance_uuid),  # type: ignore[arg-type]  # None only if cleared after switching on: the schema then refuses the call
-        receiver=SystemRef(agency.organisation_uuid, agency.debtor_instance_uuid),  # type: ignore[arg-type]  # None only if cleared after switching on: the schema then refuses the call
+        sender=SystemRef(agency.organisation_uuid, agency.sender_instance_uuid),  # type: ignore[arg-type]  # never None while on (backoffice.setup.ADDRESSING)
+        receiver=SystemRef(agency.organisation_uuid, agency.debtor_instance_uuid),  # type: ignore[arg-type]  # never None while on (backoffice.setup.ADDRESSING)
     )
 
 

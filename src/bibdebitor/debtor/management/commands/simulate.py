@@ -32,24 +32,33 @@ class Command(BaseCommand):
         parser.add_argument("--write-off", type=share, default=0.0, help="share of claims")
         parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args: object, instance: uuid.UUID, seed: int, **o: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        instance: uuid.UUID,
+        seed: int,
+        pay_full: float,
+        pay_part: float,
+        write_off: float,
+        **options: object,
+    ) -> None:
         target = Instance.objects.filter(instance_uuid=instance).first()
         if target is None:
             raise CommandError("Ukendt debitorsysteminstans.")
-        if float(o["pay_full"]) + float(o["pay_part"]) > 1:  # type: ignore[arg-type]
+        if pay_full + pay_part > 1:
             raise CommandError("--pay-full and --pay-part together must be at most 1.")
         rng = random.Random(seed)  # noqa: S311 - a reproducible simulation, not a secret
         activity = Activity()
         citizens_pay(
             target,
-            full=float(o["pay_full"]),  # type: ignore[arg-type]
-            part=float(o["pay_part"]),  # type: ignore[arg-type]
+            full=pay_full,
+            part=pay_part,
             rng=rng,
             activity=activity,
         )
         staff_write_off(
             target,
-            share=float(o["write_off"]),  # type: ignore[arg-type]
+            share=write_off,
             rng=rng,
             activity=activity,
             actor=actors.system("demo"),

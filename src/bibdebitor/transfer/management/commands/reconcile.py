@@ -45,12 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--language", default=settings.LANGUAGE_CODE)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, agency: list[str], **options: object) -> None:
         translation.activate(str(options["language"]))
         source = StatementSource.from_settings()
         if options["url"]:
             source = StatementSource(str(options["url"]), source.token)
-        agencies = self._agencies(list(options["agency"]))  # type: ignore[call-overload]
+        agencies = self._agencies(agency)
         if (options["csv"] or options["xlsx"]) and len(agencies) != 1:
             # One file per run: several agencies would overwrite each other's result.
             raise CommandError(gettext("--csv and --xlsx need exactly one --agency."))
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             self.stdout.write(gettext("Next reconciliation: %(when)s") % {"when": due})
             if stop.wait((due - timezone.localtime()).total_seconds()):
                 break
-            self._run(self._agencies(list(options["agency"])), source, options)  # type: ignore[call-overload]
+            self._run(self._agencies(agency), source, options)
 
     def _agencies(self, ids: list[str]) -> list[Agency]:
         if not ids:
