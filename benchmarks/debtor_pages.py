@@ -15,36 +15,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import secrets
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from harness import page_row, staff_client
+from harness import page_row, process_django, staff_client
 from report import publish
 
 TARGET_SECONDS = 1.0
 PASSWORD = secrets.token_urlsafe(16)
 INSTANCE = uuid.UUID("3b1c2d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d")
 BATCH = 20_000
-
-
-def setup_django(data_dir: Path | None) -> None:
-    root = data_dir or Path(tempfile.mkdtemp(prefix="bibdebitor-debtor-pages-"))
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bibdebitor.settings.debtor"
-    os.environ["BIBDEBITOR_LOG_LEVEL"] = "ERROR"
-    if os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("BIBDEBITOR_DEBTOR_DATABASE_URL", os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def cpr_of(number: int) -> str:
@@ -322,7 +305,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="keep the seeded database here")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/debtor_pages.json"))
     args = parser.parse_args()
-    setup_django(args.data_dir)
+    process_django("debtor", args.data_dir, "bibdebitor-debtor-pages-")
     from django.db import connection
 
     seed_seconds = seed(args.accounts, args.claims)

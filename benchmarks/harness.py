@@ -27,6 +27,26 @@ def library_django(prefix: str) -> Path:
     return root
 
 
+def process_django(process: str, data_dir: Path | None, prefix: str) -> None:
+    """Set up and migrate the debtor system's (``debtor``) or the platform's (``broker``)
+    Django in ``data_dir`` (default: a new temporary directory); PostgreSQL when
+    ``BIBDEBITOR_<PROCESS>_DATABASE_URL`` or ``DATABASE_URL`` is set."""
+    root = data_dir or Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root))
+    os.environ["DJANGO_SETTINGS_MODULE"] = f"bibdebitor.settings.{process}"
+    os.environ["BIBDEBITOR_LOG_LEVEL"] = "ERROR"
+    if os.environ.get("DATABASE_URL"):
+        os.environ.setdefault(
+            f"BIBDEBITOR_{process.upper()}_DATABASE_URL", os.environ["DATABASE_URL"]
+        )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def wired_agency(debtor, agency_id: str, name: str, **extra: object):
     """A KMD Opus agency whose routing settings point at ``debtor`` (a ``DebtorProcess``)."""
     from bibdebitor.domain.vendors import Vendor

@@ -13,35 +13,18 @@ next run. SQLite, or PostgreSQL when BIBDEBITOR_BROKER_DATABASE_URL (or DATABASE
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from harness import analyze, page_row, staff_client
+from harness import analyze, page_row, process_django, staff_client
 from report import publish
 
 TARGET_SECONDS = 1.0
 ADMINISTRATOR = "aftaler"
 BATCH = 20_000
 FBS = uuid.UUID("6f1b3c2a-0000-4000-8000-000000000f85")
-
-
-def setup_django(data_dir: Path | None) -> None:
-    root = data_dir or Path(tempfile.mkdtemp(prefix="bibdebitor-platform-pages-"))
-    os.environ.setdefault("BIBDEBITOR_DATA_DIR", str(root))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bibdebitor.settings.broker"
-    os.environ["BIBDEBITOR_LOG_LEVEL"] = "ERROR"
-    if os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("BIBDEBITOR_BROKER_DATABASE_URL", os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(municipalities: int, calls: int) -> float:
@@ -159,7 +142,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="keep the seeded database here")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/platform_pages.json"))
     args = parser.parse_args()
-    setup_django(args.data_dir)
+    process_django("broker", args.data_dir, "bibdebitor-platform-pages-")
     from django.db import connection
     from django.test import Client
 
