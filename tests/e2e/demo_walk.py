@@ -93,6 +93,8 @@ def check_page(walk: Walk, url: str, status: int, secret_cprs: list[str]) -> Non
     # DKFDS sets an alert's text off for its icon: without one, a blank stripe shows.
     if page.locator(".alert:not(:has(.alert-icon))").count():
         walk.problems.append(f"{where}: an alert without its icon")
+    if page.locator(".back-link:not(:has(.icon-svg))").count():
+        walk.problems.append(f"{where}: a back link without its arrow")
     # Wide tables scroll in their own box; the page itself never scrolls sideways.
     if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
         walk.problems.append(f"{where}: wider than the screen")
