@@ -17,10 +17,9 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
+from bibdebitor.common import bulk
 from bibdebitor.domain import actors
 from bibdebitor.ledger.models import ClaimEvent, Guardian, IdentifierChange, Patron
-
-BATCH_SIZE = 2_000
 
 # Who acts on a write, by dotted path (the transfer engine sits above the ledger, so the
 # ledger names it rather than importing it): it enqueues what the debtor system must learn.
@@ -38,7 +37,7 @@ def write_claim_events(rows: Sequence[ClaimEvent]) -> None:
     Each row names who acted in the one actor format (``domain.actors``)."""
     for actor in {row.actor for row in rows}:
         actors.check(actor)
-    ClaimEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    bulk.insert(rows)
     for handler in _handlers(ON_CLAIM_EVENTS):
         handler(list(rows))
 

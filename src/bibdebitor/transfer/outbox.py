@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from bibdebitor.common import bulk
 from bibdebitor.domain.catalogue import ACCOUNT_TYPE_FACET, CLAIM_TYPE_FACET, CLASSES
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
@@ -136,7 +137,7 @@ def _write_creates(
         }
         messages.append(_message(account, MessageKind.CREATE, event_id, payload, claim=claim))
         queued.append(NewEvent(claim_id, EventKind.QUEUED, reference=str(event_id)))
-    OutboxMessage.objects.bulk_create(messages, batch_size=2_000)
+    bulk.insert(messages)
     append_events(queued, actor=actor)
     return len(messages)
 

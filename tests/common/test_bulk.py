@@ -1,0 +1,113 @@
+"""``common.bulk.insert`` writes what ``bulk_create`` writes: every kind of value the journals
+and the outbox hold (texts and enums, numbers, dates, aware times, UUIDs, JSON, foreign keys,
+nulls and defaults), read back through the ORM."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from bibdebitor.common import bulk
+from bibdebitor.common.appendonly import AppendOnlyError
+from bibdebitor.domain.claims import EventKind
+from bibdebitor.ledger.models import ClaimEvent
+from bibdebitor.ledger.services import create_claim
+from bibdebitor.transfer.models import DebtorAccount, MessageKind, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+WHEN = dt.datetime(2026, 3, 29, 1, 30, 15, 123456, tzinfo=dt.UTC)  # the night clocks move
+
+
+def _claim(patron, number):
+    return create_claim(
+        patron,
+        claim_number=number,
+        kind="late_fee",
+        amount_ore=5_000,
+        created_on=dt.date(2026, 3, 1),
+        due_date=dt.date(2026, 3, 31),
+        actor="system:test",
+    )
+
+
+def _events(claim, seq, note):
+    return ClaimEvent(
+        claim=claim,
+        seq=seq,
+        kind=EventKind.WRITTEN_DOWN,
+        amount_ore=1_250,
+        delta_ore=-1_250,
+        occurred_at=WHEN,
+        actor="staff:anne",
+        note=note,
+    )
+
+
+def _read(model, pks_or_filter):
+    return [
+        {k: v for k, v in model_to_dict(row).items() if k != "id"}
+        for row in model.objects.filter(**pks_or_filter).order_by("id")
+    ]
+
+
+def test_journal_rows_read_back_as_bulk_create_wrote_them(adult):
+    first, second = _claim(adult, 1), _claim(adult, 2)
+    ClaimEvent.objects.bulk_create([_events(first, 2, "Ærø & <Æbeltoft>")])
+    bulk.insert([_events(second, 2, "Ærø & <Æbeltoft>")])
+    by_orm, by_insert = (
+        _read(ClaimEvent, {"claim": first, "seq": 2}),
+        _read(ClaimEvent, {"claim": second, "seq": 2}),
+    )
+    for row in by_orm + by_insert:
+        row.pop("claim")
+    assert by_insert == by_orm
+    written = ClaimEvent.objects.get(claim=second, seq=2)
+    assert written.occurred_at == WHEN
+    assert abs(written.recorded_at - timezone.now()) < dt.timedelta(minutes=1)
+
+
+def test_a_journal_row_written_in_bulk_cannot_be_saved_again(adult):
+    claim = _claim(adult, 4)
+    row = _events(claim, 2, "")
+    bulk.insert([row])
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    assert ClaimEvent.objects.filter(claim=claim).count() == 2
+
+
+def test_outbox_rows_read_back_as_bulk_create_wrote_them(agency, adult):
+    account = DebtorAccount.objects.create(
+        agency=agency, patron=adult, account_type="BIB", liable="patron", reference="717300-1"
+    )
+    claim = _claim(adult, 3)
+
+    def message(event_id):
+        return OutboxMessage(
+            agency=agency,
+            account=account,
+            claim=claim if event_id.int % 2 else None,
+            kind=MessageKind.CREATE,
+            event_id=event_id,
+            payload={"claim": {"amount_ore": 5_000, "text": "Søren & Co. <ApS>"}, "n": None},
+            available_at=WHEN,
+        )
+
+    ids = [uuid.UUID(int=1), uuid.UUID(int=2)]
+    OutboxMessage.objects.bulk_create([message(ids[0])])
+    rows = [message(ids[1])]
+    bulk.insert(rows)
+    by_orm, by_insert = (
+        _read(OutboxMessage, {"event_id": ids[0]}),
+        _read(OutboxMessage, {"event_id": ids[1]}),
+    )
+    for row in by_orm + by_insert:
+        row.pop("event_id"), row.pop("claim")
+    assert by_insert == by_orm
+    stored = OutboxMessage.objects.get(event_id=ids[1])
+    assert stored.created_at is not None
+    assert stored.state == "pending"
+    assert stored.claim_id is None
+    assert rows[0].pk is None  # not read back: the outbox is read afresh by the sender
