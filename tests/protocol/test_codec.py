@@ -330,3 +330,46 @@ def test_any_receipt_and_coverage_is_either_refused_or_round_trips(text, code, k
         except (SchemaError, ValueError):
             continue
         assert decode(written) == message
+
+
+RACE = """
+import threading
+from tests.protocol.samples import coverage, registration
+from bibdebitor.protocol.codec import decode_request, encode
+
+start, failed = threading.Event(), []
+
+
+def work():
+    start.wait()
+    try:
+        for _ in range(3):
+            decode_request(encode(registration()))
+            decode_request(encode(coverage()))
+    except Exception as error:
+        failed.append(repr(error))
+
+
+threads = [threading.Thread(target=work) for _ in range(8)]
+for thread in threads:
+    thread.start()
+start.set()
+for thread in threads:
+    thread.join()
+print(failed[:1])
+"""
+
+
+def test_eight_threads_may_encode_and_decode_from_a_cold_start():
+    """A worker's senders start at once: libxml2 must not be asked to read two XSDs at the
+    same moment ("Document is not valid XML Schema" one cold start in five, before)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for _ in range(10):  # each a fresh process: the schemas are read once per process
+        done = subprocess.run(
+            [sys.executable, "-c", RACE], cwd=root, capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "[]", done.stdout

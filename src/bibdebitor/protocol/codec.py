@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import uuid
 from collections.abc import Callable
-from functools import cache
 from html import escape
 from importlib.resources import files
 
@@ -78,11 +78,21 @@ class SoapFault(ProtocolError):
 # --- schemas ------------------------------------------------------------------------------
 
 
-@cache
+# A schema object per thread, built one at a time: libxml2 reads an XSD with process-wide
+# state (four senders starting at once got "xmlSchemaPValAttrNodeValue … not a built-in
+# type"), and a schema object keeps the error log of its last validation.
+_schemas = threading.local()
+_building = threading.Lock()
+
+
 def _schema(file_name: str) -> etree.XMLSchema:
-    path = files("bibdebitor.protocol") / "xsd" / file_name
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.XMLSchema(etree.parse(str(path), parser))
+    built: dict[str, etree.XMLSchema] = _schemas.__dict__.setdefault("by_file", {})
+    if file_name not in built:
+        path = files("bibdebitor.protocol") / "xsd" / file_name
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        with _building:
+            built[file_name] = etree.XMLSchema(etree.parse(str(path), parser))
+    return built[file_name]
 
 
 _SCHEMA_FILES = {
