@@ -111,3 +111,26 @@ def test_outbox_rows_read_back_as_bulk_create_wrote_them(agency, adult):
     assert stored.state == "pending"
     assert stored.claim_id is None
     assert rows[0].pk is None  # not read back: the outbox is read afresh by the sender
+
+
+def test_numbered_rows_get_the_primary_keys_they_were_stored_under(agency, adult):
+    """Read back by their natural key (agency, number): the same number at another agency is
+    another row."""
+    from bibdebitor.ledger.models import Agency, Claim
+
+    other = Agency.objects.create(
+        agency_id="799900", name="Anden", cvr="29189129", municipality_code="999"
+    )
+    _claim(adult, 7)  # agency's own claim 7 exists already
+    made = dict(
+        patron=adult,
+        kind="late_fee",
+        amount_ore=2_000,
+        created_on=dt.date(2026, 3, 1),
+        due_date=dt.date(2026, 3, 31),
+    )
+    rows = [Claim(agency=other, claim_number=n, **made) for n in (7, 8, 9)]
+    bulk.insert_numbered(rows, ("agency_id", "claim_number"))
+    stored = dict(Claim.objects.filter(agency=other).values_list("claim_number", "pk"))
+    assert {row.claim_number: row.pk for row in rows} == stored
+    assert Claim.objects.get(agency=agency, claim_number=7).pk not in stored.values()

@@ -23,6 +23,7 @@ _AS_IS = {
     "BigIntegerField",
     "PositiveIntegerField",
     "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
     "SmallIntegerField",
     "BooleanField",
     "ForeignKey",
@@ -48,6 +49,24 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Convert | None
 def _text(value: Any) -> Any:
     # A StrEnum member as its plain value (drivers adapt only exact strings everywhere).
     return value if value is None or type(value) is str else str(value)
+
+
+def insert_numbered(rows: Sequence[M], key: tuple[str, str]) -> None:
+    """``insert``, then give each row its primary key, read back in one query by ``key``:
+    two attributes that are unique together (the rows' own natural key)."""
+    if not rows:
+        return
+    insert(rows)
+    first, second = key
+    by_key = {(getattr(row, first), getattr(row, second)): row for row in rows}
+    found = (
+        type(rows[0])
+        ._default_manager.filter(**{f"{second}__in": {value for _f, value in by_key}})
+        .values_list(first, second, "pk")
+    )
+    for a, b, pk in found:
+        if (row := by_key.get((a, b))) is not None:
+            row.pk = pk
 
 
 def insert(rows: Sequence[M]) -> None:

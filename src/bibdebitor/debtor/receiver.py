@@ -17,6 +17,7 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bibdebitor.common import bulk
 from bibdebitor.debtor import clock, coverage
 from bibdebitor.debtor.models import (
     Account,
@@ -257,10 +258,8 @@ class _Registry:
                 manual=manual,
             )
             new[message.reference] = (account, message.liable)
-        Account.objects.bulk_create([account for account, _ in new.values()])
-        Liability.objects.bulk_create(
-            _liability(account, party, self.today) for account, party in new.values()
-        )
+        bulk.insert_numbered([account for account, _ in new.values()], ("instance_id", "reference"))
+        bulk.insert([_liability(account, party, self.today) for account, party in new.values()])
         self.accounts.update({reference: account for reference, (account, _) in new.items()})
         return refusals
 
@@ -284,8 +283,9 @@ class _Registry:
     def _save_claims(self, new_claims: list[tuple[DebtorClaim, NewClaim]]) -> None:
         if not new_claims:
             return
-        rows = DebtorClaim.objects.bulk_create([row for row, _ in new_claims], batch_size=1_000)
-        ClaimEntry.objects.bulk_create(
+        rows = [row for row, _ in new_claims]
+        bulk.insert_numbered(rows, ("account_id", "claim_id"))
+        bulk.insert(
             [
                 ClaimEntry(
                     claim=row,
@@ -296,8 +296,7 @@ class _Registry:
                     effective_on=claim.founded_on,
                 )
                 for row, (_, claim) in zip(rows, new_claims, strict=True)
-            ],
-            batch_size=1_000,
+            ]
         )
 
     def _change(self, change: ChangeClaimState) -> None:
@@ -360,7 +359,7 @@ class _Registry:
         return False
 
     def record(self, transaction_id: uuid.UUID, lines: Iterable[EventReceipt]) -> None:
-        InboundEvent.objects.bulk_create(
+        bulk.insert(
             [
                 InboundEvent(
                     event_id=line.event_id,
@@ -372,8 +371,7 @@ class _Registry:
                 )
                 for line in lines
                 if line.event_id not in self.seen
-            ],
-            batch_size=1_000,
+            ]
         )
 
 
