@@ -131,7 +131,8 @@ class Landscape:
 
     def start_worker(self, name: str) -> None:
         """The library's sender (``sender``), the debtor system's coverage worker
-        (``coverage``) or its simulated post (``post``)."""
+        (``coverage``) or its simulated post (``post``); one already running is stopped first."""
+        stop(self.workers.pop(name, None))
         if name == "sender":
             # Signed calls need no bearer token: the platform must not see the debtor's.
             self.workers[name] = self.library.spawn(

@@ -36,11 +36,21 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+GRACE_SECONDS = 10
+
+
 def stop(process: subprocess.Popen[bytes] | None) -> None:
-    """Ask a background process to finish (SIGTERM) and wait for it."""
-    if process is not None and process.poll() is None:
-        process.terminate()
-        process.wait(10)
+    """Ask a background process to finish (SIGTERM) and wait for it; one that has not
+    finished in ``GRACE_SECONDS`` (a worker finishing its calls in hand) is killed, so that
+    no run leaves a process behind."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(GRACE_SECONDS)
 
 
 @dataclass
