@@ -3,11 +3,9 @@ stopped (SIGTERM/SIGINT finish the call in hand first)."""
 
 from __future__ import annotations
 
-import signal
-import threading
-
 from django.core.management.base import BaseCommand, CommandParser
 
+from bibdebitor.common.stopping import stop_on_signals
 from bibdebitor.debtor.coverage import CoverageReporter
 
 
@@ -31,9 +29,7 @@ class Command(BaseCommand):
                     f"{result.rejected} refused, {result.retried} to retry"
                 )
                 return
-            stop = threading.Event()
-            for number in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(number, lambda *_: stop.set())
+            stop = stop_on_signals()
             reporter.run(stop, idle_seconds=idle)
         finally:
             reporter.close()

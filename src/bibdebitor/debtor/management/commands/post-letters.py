@@ -3,11 +3,9 @@ sends every letter not sent yet, keeping the PDF it sent; runs until stopped, or
 
 from __future__ import annotations
 
-import signal
-import threading
-
 from django.core.management.base import BaseCommand, CommandParser
 
+from bibdebitor.common.stopping import stop_on_signals
 from bibdebitor.debtor.letters import post_letters
 
 BATCH = 50
@@ -27,9 +25,7 @@ class Command(BaseCommand):
                 total += sent
             self.stdout.write(f"{total} breve sendt")
             return
-        stop = threading.Event()
-        for number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(number, lambda *_: stop.set())
+        stop = stop_on_signals()
         while not stop.is_set():
             if not post_letters(limit=BATCH):
                 stop.wait(idle)

@@ -10,8 +10,6 @@ import datetime as dt
 import json
 import logging
 import secrets
-import signal
-import threading
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -27,6 +25,7 @@ from rich.table import Table
 from bibdebitor.backoffice.roles import SYSTEM_ADMINISTRATORS
 from bibdebitor.citizen.models import ClientSystem
 from bibdebitor.common.credentials import digest
+from bibdebitor.common.stopping import stop_on_signals
 from bibdebitor.demo.landscape import Landscape, Municipality, new_secret
 from bibdebitor.demo.people import INVOICED_CPRS, demo_citizen, demo_guardian
 from bibdebitor.demo.scenario import Scenario, Summary
@@ -253,8 +252,6 @@ def new_pin() -> str:
 
 
 def wait_for_ctrl_c(console: Console) -> None:
-    stop = threading.Event()
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda *_: stop.set())
+    stop = stop_on_signals()
     console.print(_("Running. Press Ctrl-C to stop."))
     stop.wait()

@@ -6,8 +6,6 @@ the ledger with the debtor system's claim statement and print the result. Withou
 from __future__ import annotations
 
 import datetime as dt
-import signal
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.utils.translation import gettext
 from rich.console import Console
 from rich.table import Table
 
+from bibdebitor.common.stopping import stop_on_signals
 from bibdebitor.domain import actors
 from bibdebitor.ledger.models import Agency
 from bibdebitor.transfer import reports
@@ -66,9 +65,7 @@ class Command(BaseCommand):
             at = dt.time.fromisoformat(str(daily_at))
         except ValueError:
             raise CommandError(gettext("--daily-at must be HH:MM.")) from None
-        stop = threading.Event()
-        for number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(number, lambda *_: stop.set())
+        stop = stop_on_signals()
         while not stop.is_set():
             due = next_daily(timezone.localtime(), at)
             self.stdout.write(gettext("Next reconciliation: %(when)s") % {"when": due})

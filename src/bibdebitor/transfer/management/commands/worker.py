@@ -6,12 +6,12 @@ take turns to write."""
 
 from __future__ import annotations
 
-import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from bibdebitor.common.stopping import stop_on_signals
 from bibdebitor.transfer.sender import Sender, SenderConfig
 
 
@@ -47,10 +47,8 @@ class Command(BaseCommand):
             finally:
                 sender.close()
             return
-        stop = threading.Event()
+        stop = stop_on_signals()
         failed: list[BaseException] = []
-        for number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(number, lambda *_: stop.set())
         first = Sender(config, name=name)
         senders = [first] + [Sender(config, name=f"{first.name}/{n}") for n in range(2, calls + 1)]
         self.stdout.write(f"worker {first.name} sending to {config.url}, {calls} call(s) in flight")
