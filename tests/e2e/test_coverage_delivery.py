@@ -13,9 +13,9 @@ import pytest
 from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.payment_codes import code_line
 from bibdebitor.harness.debtor import DebtorProcess
+from bibdebitor.harness.faults import FaultProxy
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.transfer.models import AppliedRegistration, CoverageCredential
-from tests.servers import FaultProxy
 from tests.transfer.conftest import adults, claim_for, configure, drain, sender_for, switch_on
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from bibdebitor.harness.faults import RANDOM_FAULTS, FaultProxy
 from tests.robustness.conftest import (
     assert_nothing_lost_or_duplicated,
     coverage_waiting,
@@ -14,7 +15,6 @@ from tests.robustness.conftest import (
     make_landscape,
     wait_until,
 )
-from tests.servers import RANDOM_FAULTS, FaultProxy
 from tests.transfer.conftest import unfinished
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

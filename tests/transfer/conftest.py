@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from bibdebitor.harness.debtor import DebtorProcess
+from bibdebitor.harness.faults import FaultProxy
 from bibdebitor.ledger.services import create_claim, register_patron
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.activation import activate
 from bibdebitor.transfer.models import MessageState, OutboxMessage
 from bibdebitor.transfer.sender import Sender, SenderConfig
-from tests.servers import FaultProxy
 
 CUTOFF = dt.date(2026, 1, 1)
 

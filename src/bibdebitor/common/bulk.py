@@ -3,9 +3,11 @@
 ``bulk_create`` compiles every value of every row through the ORM's field preparation: at a
 cut-over of 20,000 claims that was a third of the enqueue's time. ``insert`` writes the same
 rows with one ``executemany``: each field's value is converted by the least the database
-needs (dates and times by the backend's own adapter, a text as ``str``; anything else, such
-as a UUID or JSON, by the field itself). The rows' primary keys are not read back; each row
-is marked saved, so that saving it again refuses (append-only) instead of inserting twice.
+needs (dates and times by the backend's own adapter, once per distinct value; a text as
+``str``; anything else, such as a UUID or JSON, by the field itself). The rows' primary keys
+are not read back; each row is marked saved, so that saving it again refuses (append-only)
+instead of inserting twice. ``insert_values`` writes rows given as plain field values, for
+callers that have no use for model instances (making one costs more than writing it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 Convert = Callable[[Any], Any]
@@ -38,12 +41,22 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Convert | None
     if kind in _TEXT:
         return _text
     if kind == "DateTimeField":
-        adapt: Convert = connection.ops.adapt_datetimefield_value
-        return adapt
+        return _memo(connection.ops.adapt_datetimefield_value)
     if kind == "DateField":
-        adapt = connection.ops.adapt_datefield_value
-        return adapt
+        return _memo(connection.ops.adapt_datefield_value)
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _memo(adapt: Convert) -> Convert:
+    """``adapt``, remembering its answers: a batch's rows share a few moments and days."""
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = adapt(value)
+        return seen[value]
+
+    return convert
 
 
 def _text(value: Any) -> Any:
@@ -75,14 +88,7 @@ def insert(rows: Sequence[M]) -> None:
         return
     model = type(rows[0])
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    # Only the model's own table and column names, quoted by the backend; values are bound.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),  # concrete: each has a column
-        ", ".join(["%s"] * len(fields)),
-    )
+    fields = _columns(model)
     converters = [(f, _converter(f, connection)) for f in fields]
     values = []
     for row in rows:
@@ -92,5 +98,48 @@ def insert(rows: Sequence[M]) -> None:
             line.append(value if convert is None else convert(value))
         values.append(line)
         row._state.adding, row._state.db = False, connection.alias
+    _execute(connection, model, fields, values)
+
+
+def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT new rows of ``model`` given as ``{attribute name: value}`` (a foreign key by
+    its ``…_id``), in one ``executemany``; a field left out takes its default, and an
+    ``auto_now_add`` field the moment of the call."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = _columns(model)
+    now = timezone.now()
+    plan = []
+    for field in fields:
+        default = now if getattr(field, "auto_now_add", False) else field.get_default()
+        plan.append((field.attname, default, _converter(field, connection)))
+    values = []
+    for row in rows:
+        line = []
+        for name, default, convert in plan:
+            value = row.get(name, default)
+            line.append(value if convert is None else convert(value))
+        values.append(line)
+    _execute(connection, model, fields, values)
+
+
+def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _execute(
+    connection: Any,
+    model: type[models.Model],
+    fields: list[models.Field[Any, Any]],
+    values: list[list[Any]],
+) -> None:
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names, quoted by the backend; values are bound.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(str(f.column)) for f in fields),  # concrete: each has a column
+        ", ".join(["%s"] * len(fields)),
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)

@@ -104,13 +104,15 @@ class LeasedQueue(Generic[M]):
 
     def still_mine(self, messages: Sequence[M]) -> list[M]:
         """The messages of a batch this worker still holds, locked until the transaction
-        ends (call inside one): only these may be finished or put back."""
-        return list(
+        ends (call inside one): only these may be finished or put back. Read as keys only:
+        the messages' content is what was taken, and reading it again cost a tenth of a call."""
+        held = set(
             self._rows(messages)
             .select_for_update()
             .filter(state=Lease.LEASED, lease_owner=self.owner)
-            .order_by("id")
+            .values_list("pk", flat=True)
         )
+        return sorted((m for m in messages if m.pk in held), key=lambda m: m.pk)
 
     def finish(
         self, messages: Sequence[M], state: Lease, now: dt.datetime, **fields: object

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -42,6 +41,7 @@ from bibdebitor.domain.debtor_claims import (
     write_down,
 )
 from bibdebitor.domain.identifiers import is_substitute_cpr, passes_modulus11
+from bibdebitor.protocol.client import compress
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import Account as AccountMessage
 from bibdebitor.protocol.messages import (
@@ -126,7 +126,7 @@ def _receive(
         transaction_id=transaction_id,
         sender=sender,
         event_count=event_count,
-        request_gz=zlib.compress(raw),
+        request_gz=compress(raw),
         receipt=receipt,
     )
     return receipt
@@ -259,7 +259,8 @@ class _Registry:
             )
             new[message.reference] = (account, message.liable)
         bulk.insert_numbered([account for account, _ in new.values()], ("instance_id", "reference"))
-        bulk.insert([_liability(account, party, self.today) for account, party in new.values()])
+        liabilities = [_liability(account, party, self.today) for account, party in new.values()]
+        bulk.insert_values(Liability, liabilities)
         self.accounts.update({reference: account for reference, (account, _) in new.items()})
         return refusals
 
@@ -285,18 +286,19 @@ class _Registry:
             return
         rows = [row for row, _ in new_claims]
         bulk.insert_numbered(rows, ("account_id", "claim_id"))
-        bulk.insert(
+        bulk.insert_values(
+            ClaimEntry,
             [
-                ClaimEntry(
-                    claim=row,
-                    kind=EntryKind.REGISTERED,
-                    amount_ore=claim.amount_ore,
-                    delta_ore=claim.amount_ore,
-                    event_id=claim.event_id,
-                    effective_on=claim.founded_on,
-                )
+                {
+                    "claim_id": row.pk,
+                    "kind": EntryKind.REGISTERED,
+                    "amount_ore": claim.amount_ore,
+                    "delta_ore": claim.amount_ore,
+                    "event_id": claim.event_id,
+                    "effective_on": claim.founded_on,
+                }
                 for row, (_, claim) in zip(rows, new_claims, strict=True)
-            ]
+            ],
         )
 
     def _change(self, change: ChangeClaimState) -> None:
@@ -334,7 +336,7 @@ class _Registry:
         if account is None:
             raise Refused("UKENDT_DEBITORKONTO")
         self._check_party(change.liable)
-        _liability(account, change.liable, change.effective_on).save()
+        bulk.insert_values(Liability, [_liability(account, change.liable, change.effective_on)])
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -359,19 +361,20 @@ class _Registry:
         return False
 
     def record(self, transaction_id: uuid.UUID, lines: Iterable[EventReceipt]) -> None:
-        bulk.insert(
+        bulk.insert_values(
+            InboundEvent,
             [
-                InboundEvent(
-                    event_id=line.event_id,
-                    transaction_id=transaction_id,
-                    claim_id=line.claim_id,
-                    accepted=line.outcome is Outcome.ACCEPTED,
-                    code=line.code,
-                    text=line.text,
-                )
+                {
+                    "event_id": line.event_id,
+                    "transaction_id": transaction_id,
+                    "claim_id": line.claim_id,
+                    "accepted": line.outcome is Outcome.ACCEPTED,
+                    "code": line.code,
+                    "text": line.text,
+                }
                 for line in lines
                 if line.event_id not in self.seen
-            ]
+            ],
         )
 
 
@@ -390,19 +393,20 @@ def _keys(operations: Iterable[Operation]) -> tuple[set[str], set[str]]:
     return references, claim_ids
 
 
-def _liability(account: Account, party: Party, effective_on: dt.date) -> Liability:
-    return Liability(
-        account=account,
-        cpr=party.cpr,
-        cvr=party.cvr,
-        p_number=party.p_number,
-        gln=party.gln,
-        name=party.name,
-        street=party.street,
-        postcode=party.postcode,
-        city=party.city,
-        effective_on=effective_on,
-    )
+def _liability(account: Account, party: Party, effective_on: dt.date) -> dict[str, object]:
+    """A ``Liability`` row's values (``bulk.insert_values``)."""
+    return {
+        "account_id": account.pk,
+        "cpr": party.cpr,
+        "cvr": party.cvr,
+        "p_number": party.p_number,
+        "gln": party.gln,
+        "name": party.name,
+        "street": party.street,
+        "postcode": party.postcode,
+        "city": party.city,
+        "effective_on": effective_on,
+    }
 
 
 def _paid_to_credit(claim: DebtorClaim, paid: int, day: dt.date) -> None:

@@ -50,9 +50,15 @@ class Answer:
             "http_status": self.http_status,
             "outcome": self.outcome.value,
             "error": self.error,
-            "request_gz": zlib.compress(request_body),
-            "response_gz": zlib.compress(self.body) if self.body is not None else None,
+            "request_gz": compress(request_body),
+            "response_gz": compress(self.body) if self.body is not None else None,
         }
+
+
+def compress(body: bytes) -> bytes:
+    """A call's body as its archive keeps it: zlib at its fastest level, half the time of the
+    default for a tenth more bytes (a cut-over archives every call on both sides)."""
+    return zlib.compress(body, 1)
 
 
 def backoff(

@@ -13,7 +13,6 @@ library has recorded that the claim was accepted.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from bibdebitor.domain.money import format_kroner
 from bibdebitor.domain.references import parse_claim_reference
 from bibdebitor.ledger.models import Agency, Claim, ClaimEvent
 from bibdebitor.ledger.services import NewEvent, append_events
+from bibdebitor.protocol.client import compress
 from bibdebitor.protocol.codec import encode
 from bibdebitor.protocol.messages import (
     BusinessReceipt,
@@ -86,7 +86,7 @@ def _store(agency: Agency, request: CoverageRequest, raw: bytes) -> InboxMessage
                 defaults={
                     "agency": agency,
                     "registration_count": len(request.registrations),
-                    "request_gz": zlib.compress(raw),
+                    "request_gz": compress(raw),
                 },
             )[0]
     except IntegrityError:  # stored concurrently by a resend

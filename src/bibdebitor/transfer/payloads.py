@@ -24,19 +24,29 @@ from bibdebitor.protocol.messages import (
     SubClaim,
 )
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+_AS_TEXT = frozenset({uuid.UUID, dt.date})
+
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The dataclass's field names (None: not a dataclass)."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
 
 
 def dump(value: Any) -> Any:
-    """A dataclass as JSON-safe data (UUIDs, dates and enums become strings). Hand-rolled
-    because ``dataclasses.asdict`` plus a JSON round trip was a third of enqueueing time."""
-    if is_dataclass(value):
-        cls: type = type(value)
-        return {name: dump(getattr(value, name)) for name in _field_names(cls)}
-    if isinstance(value, tuple | list):
+    """A dataclass as JSON-safe data (UUIDs, dates and enums become strings). Hand-rolled,
+    dispatching on the exact type first, because ``dataclasses.asdict`` plus a JSON round trip
+    was a third of enqueueing time (and a chain of ``isinstance`` tests, half as much again)."""
+    cls: type = type(value)
+    if cls in _AS_IS:
+        return value
+    if cls in _AS_TEXT:
+        return str(value)
+    names = _field_names(cls)
+    if names is not None:
+        return {name: dump(getattr(value, name)) for name in names}
+    if cls is tuple or cls is list:
         return [dump(item) for item in value]
     if isinstance(value, Enum):
         return value.value
