@@ -134,3 +134,58 @@ def test_numbered_rows_get_the_primary_keys_they_were_stored_under(agency, adult
     stored = dict(Claim.objects.filter(agency=other).values_list("claim_number", "pk"))
     assert {row.claim_number: row.pk for row in rows} == stored
     assert Claim.objects.get(agency=agency, claim_number=7).pk not in stored.values()
+
+
+def test_rows_given_as_values_read_back_as_bulk_create_wrote_them(agency, adult):
+    """``insert_values``: foreign keys by their ``…_id``, the fields left out at their
+    defaults, ``auto_now_add`` stamped; the same rows as the ORM's."""
+    account = DebtorAccount.objects.create(
+        agency=agency, patron=adult, account_type="BIB", liable="patron", reference="717300-2"
+    )
+    payload = {"claim": {"amount_ore": 5_000, "text": "Søren & Co. <ApS>"}, "n": None}
+    ids = [uuid.UUID(int=3), uuid.UUID(int=4)]
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                agency=agency,
+                account=account,
+                kind=MessageKind.CREATE,
+                event_id=ids[0],
+                payload=payload,
+                available_at=WHEN,
+            )
+        ]
+    )
+    values = {
+        "agency_id": agency.pk,
+        "account_id": account.pk,
+        "kind": MessageKind.CREATE,
+        "event_id": ids[1],
+        "payload": payload,
+        "available_at": WHEN,
+    }
+    bulk.insert_values(OutboxMessage, [values])
+    by_orm, by_values = (
+        _read(OutboxMessage, {"event_id": ids[0]}),
+        _read(OutboxMessage, {"event_id": ids[1]}),
+    )
+    for row in by_orm + by_values:
+        row.pop("event_id")
+    assert by_values == by_orm
+    stored = OutboxMessage.objects.get(event_id=ids[1])
+    assert (stored.state, stored.attempts, stored.lease_owner) == ("pending", 0, "")
+    assert stored.available_at == WHEN
+    assert abs(stored.created_at - timezone.now()) < dt.timedelta(minutes=1)
+
+
+def test_one_moment_shared_by_many_rows_is_written_for_each(adult):
+    """Dates and times are adapted once per distinct value: each row still gets its own."""
+    claims = [_claim(adult, n) for n in (11, 12, 13)]
+    later = WHEN + dt.timedelta(hours=1)
+    rows = [_events(claim, 2, "") for claim in claims]
+    rows[1].occurred_at = later
+    bulk.insert(rows)
+    stored = dict(
+        ClaimEvent.objects.filter(seq=2, claim__in=claims).values_list("claim_id", "occurred_at")
+    )
+    assert stored == {claims[0].pk: WHEN, claims[1].pk: later, claims[2].pk: WHEN}
