@@ -8,9 +8,10 @@ Generates a municipality, switches the integration on with a cut-off date far ba
 the outbox is filled), then starts the sender workers (``bibdebitor worker``) and waits until
 every claim is accepted in the debtor system (timed: delivery, including the receiver's work),
 and checks the debtor system holds every claim. With ``--overlap`` the workers run from the
-start, as at a go-live, delivering each chunk of the backlog while the next is enqueued: on
-SQLite that measured slower (the enqueue and the workers queue for its one writer: 12.6 s
-against 11.3 s for 20,000 claims), so the phases apart are the default. The library side uses
+start, as at a go-live, delivering each chunk of the backlog while the next is enqueued: the
+default on PostgreSQL (20,000 claims in 10.9 s against 13.5 s apart), not on SQLite, where it
+measured slower (the enqueue and the workers queue for its one writer: 12.6 s against 11.3 s).
+The library side uses
 SQLite, or PostgreSQL when DATABASE_URL is set. Two sender workers and two debtor server
 processes keep both cores busy (one worker leaves a core idle while it waits for each
 answer). ``--faults 0.3`` puts the fault drill's proxy in
@@ -44,7 +45,9 @@ def main() -> None:
     parser.add_argument("--debtor-processes", type=int, default=2, help="its server processes")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument(
-        "--overlap", action="store_true", help="workers deliver while the outbox is filled"
+        "--overlap",
+        action=argparse.BooleanOptionalAction,
+        help="workers deliver while the outbox is filled (default: on PostgreSQL)",
     )
     parser.add_argument("--faults", type=float, default=0.0, help="share of calls that fail")
     parser.add_argument("--calls", type=int, default=1, help="calls in flight per worker")
@@ -63,6 +66,8 @@ def main() -> None:
     from bibdebitor.transfer.models import Delivery, OutboxMessage
     from bibdebitor.transfer.outbox import enqueue_claims
 
+    if args.overlap is None:
+        args.overlap = connection.vendor == "postgresql"
     debtor = DebtorProcess(root / "debtor", processes=args.debtor_processes).start()
     proxy = FaultProxy(debtor.port, slow_seconds=3.0, rate=args.faults).start()
     try:
