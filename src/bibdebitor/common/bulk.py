@@ -103,8 +103,9 @@ def insert(rows: Sequence[M]) -> None:
 
 def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
     """INSERT new rows of ``model`` given as ``{attribute name: value}`` (a foreign key by
-    its ``…_id``), in one ``executemany``; a field left out takes its default, and an
-    ``auto_now_add`` field the moment of the call."""
+    its ``…_id``), in one ``executemany``; a field left out takes its default (a callable
+    default is called once for all the rows: give a per-row value such as a UUID explicitly),
+    and an ``auto_now_add`` field the moment of the call."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
