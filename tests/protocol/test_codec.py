@@ -1,3 +1,4 @@
+import copy
 import datetime as dt
 import uuid
 from dataclasses import replace
@@ -6,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bibdebitor.protocol import codec
 from bibdebitor.protocol.codec import (
     SchemaError,
     SoapFault,
@@ -373,3 +375,13 @@ def test_eight_threads_may_encode_and_decode_from_a_cold_start():
             [sys.executable, "-c", RACE], cwd=root, capture_output=True, text=True, check=True
         )
         assert done.stdout.strip() == "[]", done.stdout
+
+
+@given(st.uuids())
+def test_a_decoded_uuid_is_the_same_value_as_the_constructors(value):
+    decoded = codec._uuid(str(value))
+    assert decoded == value
+    assert hash(decoded) == hash(value)
+    assert str(decoded) == str(value)
+    assert decoded.version == value.version
+    assert copy.deepcopy(decoded) == value

@@ -102,3 +102,25 @@ def test_error_messages_do_not_echo_the_payload():
     with pytest.raises(ProtocolError) as refused:
         decode_request(data)
     assert "1505751007" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<!-- a comment first --><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>',
+        b'<?xml version="1.0"?>\n<?pi data?>\n<!DOCTYPE x><x/>',
+        b'<?xml version="1.0"?><!-- <looks like="an element"> --><!DOCTYPE x><x/>',
+        b'<!ENTITY a "b"><x/>',
+    ],
+)
+def test_a_declaration_anywhere_in_the_prolog_is_refused_before_parsing(data):
+    with pytest.raises(ProtocolError) as refused:
+        parse(data)
+    assert refused.value.code == "xml_dtd_forbidden"
+
+
+@pytest.mark.parametrize("data", [b"<x><!DOCTYPE y></x>", b'<x><!ENTITY y "z"></x>'])
+def test_a_declaration_after_the_root_element_starts_is_malformed(data):
+    with pytest.raises(ProtocolError) as refused:
+        parse(data)
+    assert refused.value.code == "xml_malformed"

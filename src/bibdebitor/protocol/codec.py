@@ -9,10 +9,11 @@ an answer is raised as ``SoapFault``: ``Client`` faults are the caller's (do not
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html import escape
 from importlib.resources import files
 
@@ -322,10 +323,12 @@ def encode_fault(fault: SoapFault) -> bytes:
 # --- decoding -----------------------------------------------------------------------------
 #
 # A body is validated before it is decoded, so every element the schema requires is there,
-# in the schema's namespace and order. Each element's children are read once into a dict by
-# local name (a lookup per field would search the children again each time).
+# in the schema's namespace and order. Sequences without optional members are unpacked by
+# position (a lookup by name would create a proxy and a tag string for every child); those
+# with optional members are read once into a dict by local name.
 
 _CUT = len(NS) + 2  # "{" + NS + "}"
+_PERSON = _q("Person")
 
 
 def _body_child(data: bytes, max_bytes: int) -> etree._Element:
@@ -351,140 +354,159 @@ def _fault(element: etree._Element) -> SoapFault:
     return SoapFault(role, code, element.findtext("faultstring") or "")
 
 
-def _children(element: etree._Element) -> dict[str, etree._Element]:
-    """The element's children by local name (the last of repeated ones)."""
-    return {child.tag[_CUT:]: child for child in element}
+def _children(elements: Iterable[etree._Element]) -> dict[str, str]:
+    """The elements' texts by local name (the last of repeated ones)."""
+    return {element.tag[_CUT:]: element.text or "" for element in elements}
 
 
-def _value(children: dict[str, etree._Element], name: str) -> str:
-    child = children.get(name)
-    return "" if child is None else child.text or ""
+def _optional_int(fields: dict[str, str], name: str) -> int | None:
+    text = fields.get(name)
+    return None if text is None else int(text)
 
 
-def _optional_int(children: dict[str, etree._Element], name: str) -> int | None:
-    child = children.get(name)
-    return None if child is None else int(child.text or "")
+def _uuid(
+    text: str | None,
+    _new: Callable[..., object] = object.__new__,
+    _set: Callable[..., None] = object.__setattr__,
+    _unknown: uuid.SafeUUID = uuid.SafeUUID.unknown,
+) -> uuid.UUID:
+    """A UUID in the schema's form (hyphenated lower-case hex). ``uuid.UUID(text)`` first
+    sorts out five other forms of argument; this sets what its constructor ends by setting."""
+    value = _new(uuid.UUID)
+    _set(value, "int", int((text or "").replace("-", ""), 16))
+    _set(value, "is_safe", _unknown)
+    return value  # type: ignore[return-value]
 
 
-def _date(children: dict[str, etree._Element], name: str) -> dt.date:
-    return dt.date.fromisoformat(children[name].text or "")
+# Organisations, systems and classes recur in every message: each text is read once.
+_shared_uuid = functools.lru_cache(maxsize=4096)(_uuid)
 
 
-def _uuid(children: dict[str, etree._Element], name: str) -> uuid.UUID:
-    # The schema allows only the hyphenated lower-case form: its hex digits are the number.
-    return uuid.UUID(int=int((children[name].text or "").replace("-", ""), 16))
+@functools.lru_cache(maxsize=4096)
+def _shared_class_ref(class_uuid: str | None, user_key: str | None) -> ClassRef:
+    return ClassRef(_shared_uuid(class_uuid), user_key or "")
 
 
-def _decode_header(children: dict[str, etree._Element]) -> Header:
-    header = _children(children["Hovedoplysninger"])
+def _date(element: etree._Element) -> dt.date:
+    return dt.date.fromisoformat(element.text or "")
+
+
+def _decode_header(element: etree._Element) -> Header:
+    transaction_id, transaction_time, sender, receiver = element
     return Header(
-        transaction_id=_uuid(header, "TransaktionsID"),
-        transaction_time=dt.datetime.fromisoformat(_value(header, "TransaktionsTid")),
-        sender=_decode_system(header["Afsender"]),
-        receiver=_decode_system(header["Modtager"]),
+        transaction_id=_uuid(transaction_id.text),
+        transaction_time=dt.datetime.fromisoformat(transaction_time.text or ""),
+        sender=_decode_system(sender),
+        receiver=_decode_system(receiver),
     )
 
 
 def _decode_system(element: etree._Element) -> SystemRef:
-    side = _children(element)
-    return SystemRef(_uuid(side, "OrganisationUUID"), _uuid(side, "ITSystemInstansUUID"))
+    organisation, instance = element
+    return SystemRef(_shared_uuid(organisation.text), _shared_uuid(instance.text))
 
 
 def _decode_class_ref(element: etree._Element) -> ClassRef:
-    ref = _children(element)
-    return ClassRef(_uuid(ref, "KlasseUUID"), _value(ref, "BrugervendtNøgle"))
+    class_uuid, user_key = element
+    return _shared_class_ref(class_uuid.text, user_key.text)
 
 
 def _decode_party(element: etree._Element) -> Party:
-    holder = _children(element)
-    if (person := holder.get("Person")) is not None:
-        fields = _children(person)
-        return Party(
-            cpr=_value(fields, "CPRNummer"), name=_value(fields, "Navn"), **_decode_address(fields)
-        )
-    fields = _children(holder["Virksomhed"])  # the schema's choice: a person or a company
+    (holder,) = element  # the schema's choice: a person or a company
+    number, *rest = holder
+    if not rest:
+        if holder.tag == _PERSON:
+            return Party(cpr=number.text or "")
+        return Party(cvr=number.text or "")
+    *values, last = rest
+    fields = _children(values)
+    address = _decode_address(last) if len(last) else {}
+    if not address:
+        fields.update(_children((last,)))
+    if holder.tag == _PERSON:
+        return Party(cpr=number.text or "", name=fields.get("Navn", ""), **address)
     return Party(
-        cvr=_value(fields, "CVRNummer"),
-        p_number=_value(fields, "PNummer"),
-        gln=_value(fields, "EANNummer"),
-        name=_value(fields, "Navn"),
-        **_decode_address(fields),
+        cvr=number.text or "",
+        p_number=fields.get("PNummer", ""),
+        gln=fields.get("EANNummer", ""),
+        name=fields.get("Navn", ""),
+        **address,
     )
 
 
-def _decode_address(fields: dict[str, etree._Element]) -> dict[str, str]:
-    address = fields.get("Adresse")
-    if address is None:
-        return {}
-    parts = _children(address)
+def _decode_address(element: etree._Element) -> dict[str, str]:
+    parts = _children(element)
     return {
-        "street": _value(parts, "Vejadresse"),
-        "postcode": _value(parts, "Postnummer"),
-        "city": _value(parts, "Bynavn"),
+        "street": parts.get("Vejadresse", ""),
+        "postcode": parts.get("Postnummer", ""),
+        "city": parts.get("Bynavn", ""),
     }
 
 
 def _decode_new_claim(element: etree._Element) -> NewClaim:
-    fields = _children(element)
+    event_id, claim_id, claim_type, amount, founded_on, due, last_timely, text, *subs = element
     return NewClaim(
-        event_id=_uuid(fields, "HændelseID"),
-        claim_id=_value(fields, "FordringID"),
-        claim_type=_decode_class_ref(fields["Fordringskravtype"]),
-        amount_ore=int(_value(fields, "Beløb")),
-        founded_on=_date(fields, "Stiftelsesdato"),
-        due_date=_date(fields, "Forfaldsdato"),
-        last_timely_payment_date=_date(fields, "SidsteRettidigeBetalingsdato"),
-        description=_value(fields, "Beskrivelse"),
-        sub_claims=tuple(_decode_sub_claim(sub) for sub in element.iterfind(_DELFORDRING)),
+        event_id=_uuid(event_id.text),
+        claim_id=claim_id.text or "",
+        claim_type=_decode_class_ref(claim_type),
+        amount_ore=int(amount.text or ""),
+        founded_on=_date(founded_on),
+        due_date=_date(due),
+        last_timely_payment_date=_date(last_timely),
+        description=text.text or "",
+        sub_claims=tuple(map(_decode_sub_claim, subs)),
     )
 
 
 def _decode_sub_claim(element: etree._Element) -> SubClaim:
-    fields = _children(element)
-    return SubClaim(
-        _value(fields, "DelfordringID"), int(_value(fields, "Beløb")), _value(fields, "Beskrivelse")
-    )
+    sub_claim_id, amount, description = element
+    return SubClaim(sub_claim_id.text or "", int(amount.text or ""), description.text or "")
 
 
 def _decode_account(element: etree._Element) -> Account:
-    fields = _children(element)
+    reference, account_type, org_unit, liable, *claims = element
     return Account(
-        reference=_value(fields, "DebitorkontoReference"),
-        account_type=_decode_class_ref(fields["DebitorkontoType"]),
-        org_unit=_uuid(fields, "OrganisatoriskEnhedUUID"),
-        liable=_decode_party(fields["JuridiskAnsvarlig"]),
-        claims=tuple(map(_decode_new_claim, element.iterfind(_FORDRING))),
+        reference=reference.text or "",
+        account_type=_decode_class_ref(account_type),
+        org_unit=_shared_uuid(org_unit.text),
+        liable=_decode_party(liable),
+        claims=tuple(map(_decode_new_claim, claims)),
     )
 
 
 def _decode_create_accounts(element: etree._Element) -> CreateAccounts:
-    return CreateAccounts(tuple(map(_decode_account, element.iterfind(_DEBITORKONTO))))
+    return CreateAccounts(tuple(map(_decode_account, element)))
 
 
 def _decode_change_claim_state(element: etree._Element) -> ChangeClaimState:
-    fields = _children(element)
+    event_id, *rest = element
+    fields = _children(rest)
     return ChangeClaimState(
-        event_id=_uuid(fields, "HændelseID"),
-        account_reference=_value(fields, "DebitorkontoReference"),
-        claim_id=_value(fields, "FordringID"),
-        action=StateAction(_value(fields, "Handling")),
+        event_id=_uuid(event_id.text),
+        account_reference=fields["DebitorkontoReference"],
+        claim_id=fields["FordringID"],
+        action=_ACTIONS[fields["Handling"]],
         amount_ore=_optional_int(fields, "Beløb"),
-        effective_on=_date(fields, "Virkningsdato"),
-        reason=_value(fields, "Årsag"),
+        effective_on=dt.date.fromisoformat(fields["Virkningsdato"]),
+        reason=fields.get("Årsag", ""),
     )
 
 
 def _decode_change_liable_party(element: etree._Element) -> ChangeLiableParty:
-    fields = _children(element)
+    event_id, account_reference, liable, effective_on = element
     return ChangeLiableParty(
-        event_id=_uuid(fields, "HændelseID"),
-        account_reference=_value(fields, "DebitorkontoReference"),
-        liable=_decode_party(fields["JuridiskAnsvarlig"]),
-        effective_on=_date(fields, "Virkningsdato"),
+        event_id=_uuid(event_id.text),
+        account_reference=account_reference.text or "",
+        liable=_decode_party(liable),
+        effective_on=_date(effective_on),
     )
 
 
-_FORDRING, _DELFORDRING, _DEBITORKONTO = _q("Fordring"), _q("Delfordring"), _q("Debitorkonto")
+# Enum members by value without the enum's call machinery.
+_ACTIONS = {action.value: action for action in StateAction}
+_KINDS = {kind.value: kind for kind in CoverageKind}
+_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
+
 _OPERATION_DECODERS: dict[str, Callable[[etree._Element], Operation]] = {
     _q("OpretDebitorkonto"): _decode_create_accounts,
     _q("RetFordringTilstand"): _decode_change_claim_state,
@@ -493,49 +515,47 @@ _OPERATION_DECODERS: dict[str, Callable[[etree._Element], Operation]] = {
 
 
 def _decode_registration(element: etree._Element) -> RegistrationRequest:
-    operations = tuple(
-        _OPERATION_DECODERS[child.tag](child)
-        for child in element
-        if child.tag in _OPERATION_DECODERS
-    )
-    return RegistrationRequest(_decode_header(_children(element)), operations)
+    header, *operations = element
+    decoded = tuple(_OPERATION_DECODERS[operation.tag](operation) for operation in operations)
+    return RegistrationRequest(_decode_header(header), decoded)
 
 
 def _decode_coverage_registration(element: etree._Element) -> CoverageRegistration:
-    fields = _children(element)
+    registration_id, account_reference, *rest = element
+    fields = _children(rest)
     return CoverageRegistration(
-        registration_id=_uuid(fields, "RegistreringID"),
-        account_reference=_value(fields, "DebitorkontoReference"),
-        claim_id=_value(fields, "FordringID"),
-        kind=CoverageKind(_value(fields, "Art")),
+        registration_id=_uuid(registration_id.text),
+        account_reference=account_reference.text or "",
+        claim_id=fields.get("FordringID", ""),
+        kind=_KINDS[fields["Art"]],
         amount_ore=_optional_int(fields, "Beløb"),
-        effective_on=_date(fields, "Virkningsdato"),
-        text=_value(fields, "Tekst"),
+        effective_on=dt.date.fromisoformat(fields["Virkningsdato"]),
+        text=fields.get("Tekst", ""),
     )
 
 
 def _decode_coverage(element: etree._Element) -> CoverageRequest:
-    items = element.iterfind(_q("DækningAfskrivningRegistrering"))
-    return CoverageRequest(
-        _decode_header(_children(element)), tuple(map(_decode_coverage_registration, items))
-    )
+    header, *items = element
+    return CoverageRequest(_decode_header(header), tuple(map(_decode_coverage_registration, items)))
 
 
 def _decode_event_receipt(element: etree._Element) -> EventReceipt:
-    fields = _children(element)
+    event_id, *rest = element
+    fields = _children(rest)
     return EventReceipt(
-        event_id=_uuid(fields, "HændelseID"),
-        outcome=Outcome(_value(fields, "Resultat")),
-        claim_id=_value(fields, "FordringID"),
-        code=_value(fields, "FejlKode"),
-        text=_value(fields, "FejlTekst"),
+        event_id=_uuid(event_id.text),
+        outcome=_OUTCOMES[fields["Resultat"]],
+        claim_id=fields.get("FordringID", ""),
+        code=fields.get("FejlKode", ""),
+        text=fields.get("FejlTekst", ""),
     )
 
 
 def _decode_receipt(element: etree._Element, service: Service) -> BusinessReceipt:
-    children = _children(element)
-    lines = tuple(map(_decode_event_receipt, children["Forretningskvittering"]))
-    return BusinessReceipt(service, _decode_header(children), lines)
+    header, lines = element
+    return BusinessReceipt(
+        service, _decode_header(header), tuple(map(_decode_event_receipt, lines))
+    )
 
 
 _REQUESTS: dict[str, Callable[[etree._Element], RegistrationRequest | CoverageRequest]] = {
