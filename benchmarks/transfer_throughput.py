@@ -153,7 +153,8 @@ def _generate(agency, wanted: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from bibdebitor.ledger.models import Claim, ClaimEvent, Patron
+    from bibdebitor.ledger.journal import write_claim_events
+    from bibdebitor.ledger.models import Claim, Patron
     from bibdebitor.ledger.services import opening_events
 
     today = timezone.localdate()
@@ -188,7 +189,8 @@ def _generate(agency, wanted: int) -> None:
         events = [
             e for c in claims for e in opening_events(c, actor="system:bench", occurred_at=now)
         ]
-        ClaimEvent.objects.bulk_create(events, batch_size=5_000)
+        for start in range(0, len(events), 5_000):
+            write_claim_events(events[start : start + 5_000])
 
 
 if __name__ == "__main__":

@@ -6,4 +6,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
-        from bibdebitor.common import checks  # noqa: F401  (registers the system checks)
+        from bibdebitor.common import (
+            checks,  # noqa: F401  (registers the system checks)
+            lookups,  # noqa: F401  (registers ``__in_ids``)
+        )

@@ -86,7 +86,7 @@ class LeasedQueue(Generic[M]):
         chosen_ids = {m.pk for m in candidates}
         unfinished = (
             self.model._default_manager.filter(
-                **{f"{self.lane}__in": {getattr(m, self.lane) for m in candidates}},
+                **{f"{self.lane}__in_ids": {getattr(m, self.lane) for m in candidates}},
                 state__in=UNFINISHED,
                 id__lte=max(chosen_ids),  # a later message cannot hold an earlier one back
             )
@@ -136,4 +136,4 @@ class LeasedQueue(Generic[M]):
         )
 
     def _rows(self, messages: Sequence[M]) -> models.QuerySet[M]:
-        return self.model._default_manager.filter(pk__in=[m.pk for m in messages])
+        return self.model._default_manager.filter(pk__in_ids=[m.pk for m in messages])

@@ -330,8 +330,8 @@ def borrowers(
     rows = GuardianConsent.objects.filter(patron__agency=agency).order_by("id")
     patrons = agency.patrons.all()
     if patron_ids is not None:
-        rows = rows.filter(patron_id__in=patron_ids)
-        patrons = patrons.filter(pk__in=patron_ids)
+        rows = rows.filter(patron_id__in_ids=patron_ids)
+        patrons = patrons.filter(pk__in_ids=patron_ids)
     for patron_id, kind, effective_on, cpr in rows.values_list(
         "patron_id", "kind", "effective_on", "guardian__cpr"
     ):
@@ -363,7 +363,7 @@ def claim_facts(
     the journal in one aggregate query."""
     claims = Claim.objects.filter(agency=agency)
     if claim_ids is not None:
-        claims = claims.filter(pk__in=claim_ids)
+        claims = claims.filter(pk__in_ids=claim_ids)
     rows = (
         claims.values("pk")
         .annotate(

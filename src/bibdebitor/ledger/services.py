@@ -35,7 +35,7 @@ from bibdebitor.domain.patrons import (
     check_journal_reference,
     check_patron,
 )
-from bibdebitor.ledger.journal import write_claim_events, write_identifier_changes
+from bibdebitor.ledger.journal import JournalLine, write_claim_events, write_identifier_changes
 from bibdebitor.ledger.models import (
     Agency,
     BlockLift,
@@ -348,12 +348,12 @@ def create_claim(
 
 def opening_events(
     claim: Claim, *, actor: str, occurred_at: dt.datetime, acknowledgement_reference: str = ""
-) -> list[ClaimEvent]:
+) -> list[JournalLine]:
     """The journal rows a new claim starts with, for the bulk writers (import, generator)."""
     state, delta = apply(ClaimState(), Event(EventKind.CREATED, claim.amount_ore))
     events = [
-        ClaimEvent(
-            claim=claim,
+        JournalLine(
+            claim.pk,
             seq=1,
             kind=EventKind.CREATED,
             amount_ore=claim.amount_ore,
@@ -365,8 +365,8 @@ def opening_events(
     if acknowledgement_reference:
         apply(state, Event(EventKind.ACKNOWLEDGED))
         events.append(
-            ClaimEvent(
-                claim=claim,
+            JournalLine(
+                claim.pk,
                 seq=2,
                 kind=EventKind.ACKNOWLEDGED,
                 occurred_at=occurred_at,
@@ -392,24 +392,25 @@ def journals(claim_ids: Iterable[int]) -> dict[int, list[Event]]:
     """The journals of many claims in one query."""
     result: dict[int, list[Event]] = defaultdict(list)
     rows = (
-        ClaimEvent.objects.filter(claim_id__in=list(claim_ids))
+        ClaimEvent.objects.filter(claim_id__in_ids=list(claim_ids))
         .order_by("claim_id", "seq")
         .values_list("claim_id", "kind", "amount_ore")
     )
+    kinds = {kind.value: kind for kind in EventKind}
     for claim_id, kind, amount in rows:
-        result[claim_id].append(Event(EventKind(kind), amount))
+        result[claim_id].append(Event(kinds[kind], amount))
     return result
 
 
 @transaction.atomic
 def append_events(
     new: Sequence[NewEvent], *, actor: str, occurred_at: dt.datetime | None = None
-) -> list[ClaimEvent]:
+) -> list[JournalLine]:
     """Append events to many claims' journals at once, after the domain rules accept each in
     turn, and follow the patrons' block status. The claims are locked (in key order, so that
     concurrent writers queue instead of deadlocking); one bad event refuses them all."""
     ids = sorted({spec.claim_id for spec in new})
-    claims = Claim.objects.select_for_update().order_by("pk").filter(pk__in=ids)
+    claims = Claim.objects.select_for_update().order_by("pk").filter(pk__in_ids=ids)
     patron_of = dict(claims.values_list("pk", "patron_id"))
     if len(patron_of) != len(ids):
         raise DomainError("no_claim", gettext_noop("The claim does not exist."))
@@ -424,8 +425,8 @@ def append_events(
         )
         seqs[spec.claim_id] += 1
         rows.append(
-            ClaimEvent(
-                claim_id=spec.claim_id,
+            JournalLine(
+                spec.claim_id,
                 seq=seqs[spec.claim_id],
                 kind=spec.kind,
                 amount_ore=spec.amount_ore,
@@ -439,7 +440,7 @@ def append_events(
     write_claim_events(rows)
     moved = {patron_of[row.claim_id] for row in rows if row.delta_ore}
     if moved:
-        refresh_block(Patron.objects.select_related("agency").filter(pk__in=moved))
+        refresh_block(Patron.objects.select_related("agency").filter(pk__in_ids=moved))
     return rows
 
 
@@ -452,7 +453,7 @@ def record_event(
     reference: str = "",
     note: str = "",
     occurred_at: dt.datetime | None = None,
-) -> ClaimEvent:
+) -> JournalLine:
     """Append one event to a claim's journal (see ``append_events``)."""
     spec = NewEvent(claim.pk, kind, amount_ore, reference, note)
     return append_events([spec], actor=actor, occurred_at=occurred_at)[0]
@@ -465,7 +466,7 @@ def refresh_block(patrons: Iterable[Patron]) -> list[PatronBlockEvent]:
     if not by_id:
         return []
     balances = dict(
-        ClaimEvent.objects.filter(claim__patron_id__in=by_id)
+        ClaimEvent.objects.filter(claim__patron_id__in_ids=by_id)
         .values_list("claim__patron_id")
         .annotate(total=Sum("delta_ore"))
         .values_list("claim__patron_id", "total")
@@ -487,7 +488,7 @@ def refresh_block(patrons: Iterable[Patron]) -> list[PatronBlockEvent]:
 
 def _latest_block_status(by_id: dict[int, Patron]) -> dict[int, bool]:
     latest: dict[int, bool] = {}
-    rows = PatronBlockEvent.objects.filter(patron_id__in=by_id).order_by("id")
+    rows = PatronBlockEvent.objects.filter(patron_id__in_ids=by_id).order_by("id")
     for patron_id, blocked in rows.values_list("patron_id", "blocked"):
         latest[patron_id] = blocked
     return latest
@@ -514,19 +515,19 @@ def lift_block(patron: Patron, *, receipt_reference: str, reason: str, actor: st
     )
 
 
-def write_down(claim: Claim, amount_ore: int, *, actor: str, note: str = "") -> ClaimEvent:
+def write_down(claim: Claim, amount_ore: int, *, actor: str, note: str = "") -> JournalLine:
     return record_event(claim, EventKind.WRITTEN_DOWN, amount_ore, actor=actor, note=note)
 
 
-def cancel(claim: Claim, *, actor: str, note: str = "") -> ClaimEvent:
+def cancel(claim: Claim, *, actor: str, note: str = "") -> JournalLine:
     return record_event(claim, EventKind.CANCELLED, actor=actor, note=note)
 
 
-def reopen(claim: Claim, *, actor: str, note: str = "") -> ClaimEvent:
+def reopen(claim: Claim, *, actor: str, note: str = "") -> JournalLine:
     return record_event(claim, EventKind.REOPENED, actor=actor, note=note)
 
 
-def acknowledge(claim: Claim, *, reference: str, actor: str) -> ClaimEvent:
+def acknowledge(claim: Claim, *, reference: str, actor: str) -> JournalLine:
     if not reference.strip():
         raise DomainError(
             "acknowledgement_reference",
@@ -542,5 +543,5 @@ def acknowledge(claim: Claim, *, reference: str, actor: str) -> ClaimEvent:
 
 def record_coverage(
     claim: Claim, amount_ore: int, *, actor: str, reference: str = ""
-) -> ClaimEvent:
+) -> JournalLine:
     return record_event(claim, EventKind.COVERED, amount_ore, actor=actor, reference=reference)

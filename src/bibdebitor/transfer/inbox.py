@@ -24,7 +24,8 @@ from bibdebitor.domain import actors
 from bibdebitor.domain.claims import EventKind, JournalError
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.domain.references import parse_claim_reference
-from bibdebitor.ledger.models import Agency, Claim, ClaimEvent
+from bibdebitor.ledger.journal import JournalLine
+from bibdebitor.ledger.models import Agency, Claim
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.client import compress
 from bibdebitor.protocol.codec import encode
@@ -191,7 +192,7 @@ def _book_one(outcome: _Outcome, event: NewEvent) -> None:
     _note_overpayment(outcome, row)
 
 
-def _note_overpayment(outcome: _Outcome, row: ClaimEvent) -> None:
+def _note_overpayment(outcome: _Outcome, row: JournalLine) -> None:
     paid = outcome.registration.amount_ore or 0
     applied = -row.delta_ore  # a payment lowers the open balance by at most what was open
     if row.kind == EventKind.COVERED and paid > applied:

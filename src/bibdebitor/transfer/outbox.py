@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from django.db.models import Q
@@ -23,7 +23,8 @@ from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.classification import AccountType, Classification, Cleansing, classify
 from bibdebitor.domain.classification import Liable as ClassifiedLiable
 from bibdebitor.domain.references import account_reference, claim_reference
-from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, Patron
+from bibdebitor.ledger.journal import JournalLine
+from bibdebitor.ledger.models import Agency, Claim, Guardian, Patron
 from bibdebitor.ledger.selectors import borrowers, claim_facts, policy_for
 from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
 from bibdebitor.protocol.messages import (
@@ -105,7 +106,7 @@ def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: 
 
 
 def _make_substitutes(patron_ids: Iterable[int]) -> None:
-    for patron in Patron.objects.filter(pk__in=set(patron_ids), cpr=""):
+    for patron in Patron.objects.filter(pk__in_ids=set(patron_ids), cpr=""):
         assign_substitute_cpr(patron, None)
 
 
@@ -195,7 +196,7 @@ _Row = TypeVar("_Row", bound=NamedTuple)
 
 def _rows(model: type[Claim | Patron], pks: Collection[int], row: type[_Row]) -> dict[int, _Row]:
     """These rows of ``model`` as ``row`` tuples (its fields by name), by primary key."""
-    found = model._default_manager.filter(pk__in=pks).values_list("pk", *row._fields)
+    found = model._default_manager.filter(pk__in_ids=pks).values_list("pk", *row._fields)
     return {pk: row(*values) for pk, *values in found}
 
 
@@ -234,7 +235,7 @@ def _accounts(
 
 def _account_rows(patron_ids: Collection[int]) -> dict[tuple[int, str, int | None], _AccountRow]:
     """These patrons' debtor accounts by (patron, account type, guardian)."""
-    found = DebtorAccount.objects.filter(patron_id__in=patron_ids).values_list(
+    found = DebtorAccount.objects.filter(patron_id__in_ids=patron_ids).values_list(
         "patron_id", "account_type", "guardian_id", "pk", "reference", "liable"
     )
     return {
@@ -322,7 +323,7 @@ def handed_over(claim_ids: Collection[int]) -> dict[int, OutboxMessage]:
     """The hand-over message of each of these claims that has been handed over (and not
     refused by the debtor system)."""
     creates = (
-        OutboxMessage.objects.filter(claim_id__in=claim_ids, kind=MessageKind.CREATE)
+        OutboxMessage.objects.filter(claim_id__in_ids=claim_ids, kind=MessageKind.CREATE)
         .exclude(state=MessageState.REJECTED)
         .select_related("account")
         .order_by("id")
@@ -330,7 +331,7 @@ def handed_over(claim_ids: Collection[int]) -> dict[int, OutboxMessage]:
     return {message.claim_id: message for message in creates if message.claim_id is not None}
 
 
-def enqueue_state_changes(events: list[ClaimEvent]) -> list[int]:
+def enqueue_state_changes(events: Sequence[JournalLine]) -> list[int]:
     """Messages for write-downs, cancellations and reopenings of handed-over claims. Returns
     the ids of reopened claims that were never handed over (they may be transferable now)."""
     changes = [e for e in events if e.kind in STATE_ACTIONS]
@@ -386,7 +387,7 @@ def enqueue_party_change(accounts: Iterable[DebtorAccount], effective_on: dt.dat
 # --- what the ledger's journal writer calls (ledger/journal.py) -----------------------------
 
 
-def on_claim_events(events: list[ClaimEvent]) -> None:
+def on_claim_events(events: Sequence[JournalLine]) -> None:
     if not events:
         return
     # Changes to claims already handed over are always told, also while an integration is
@@ -398,7 +399,8 @@ def on_claim_events(events: list[ClaimEvent]) -> None:
     candidates = fresh | set(reopened_at_library)
     if not candidates:
         return
-    agency_ids = set(Claim.objects.filter(pk__in=candidates).values_list("agency_id", flat=True))
+    claims = Claim.objects.filter(pk__in_ids=candidates)
+    agency_ids = set(claims.values_list("agency_id", flat=True))
     for agency in Agency.objects.filter(pk__in=agency_ids, integration_active=True):
         enqueue_claims(agency, candidates, actor=events[0].actor)
 
