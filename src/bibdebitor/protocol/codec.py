@@ -133,10 +133,10 @@ class SchemaError(ProtocolError):
 #
 # Messages are written as text, not built an element at a time: at 500 claims a message,
 # lxml's per-element calls cost five times what parsing the result does. Every value that
-# is not a number, a date or a UUID goes through ``_text`` (XML's three special characters
-# and the carriage return escaped), and the result is parsed and checked against the schema
-# before it leaves ``encode``: what the schema refuses, or text XML cannot carry, is never
-# sent.
+# is not a number, a date, a UUID or an enumeration's own value goes through ``_text``
+# (XML's three special characters and the carriage return escaped), and the result is parsed
+# and checked against the schema before it leaves ``encode``: what the schema refuses, or
+# text XML cannot carry, is never sent.
 
 
 def _text(value: str) -> str:
@@ -231,7 +231,7 @@ def _change_claim_state(operation: ChangeClaimState) -> str:
         f"<RetFordringTilstand><HændelseID>{operation.event_id}</HændelseID>"
         f"<DebitorkontoReference>{_text(operation.account_reference)}</DebitorkontoReference>"
         f"<FordringID>{_text(operation.claim_id)}</FordringID>"
-        f"<Handling>{_text(operation.action.value)}</Handling>{amount}"
+        f"<Handling>{operation.action.value}</Handling>{amount}"
         f"<Virkningsdato>{operation.effective_on.isoformat()}</Virkningsdato>"
         f"{_optional('Årsag', operation.reason)}</RetFordringTilstand>"
     )
@@ -261,18 +261,22 @@ def _coverage_registration(item: CoverageRegistration) -> str:
         f"<DækningAfskrivningRegistrering><RegistreringID>{item.registration_id}"
         f"</RegistreringID><DebitorkontoReference>{_text(item.account_reference)}"
         f"</DebitorkontoReference>{_optional('FordringID', item.claim_id)}"
-        f"<Art>{_text(item.kind.value)}</Art>{amount}"
+        f"<Art>{item.kind.value}</Art>{amount}"
         f"<Virkningsdato>{item.effective_on.isoformat()}</Virkningsdato>"
         f"{_optional('Tekst', item.text)}</DækningAfskrivningRegistrering>"
     )
 
 
 def _event_receipt(line: EventReceipt) -> str:
-    return (
-        f"<HændelseKvittering><HændelseID>{line.event_id}</HændelseID>"
-        f"{_optional('FordringID', line.claim_id)}<Resultat>{_text(line.outcome.value)}</Resultat>"
+    claim = f"<FordringID>{_text(line.claim_id)}</FordringID>" if line.claim_id else ""
+    error = (
         f"{_optional('FejlKode', line.code)}{_optional('FejlTekst', line.text)}"
-        "</HændelseKvittering>"
+        if line.code or line.text
+        else ""
+    )
+    return (
+        f"<HændelseKvittering><HændelseID>{line.event_id}</HændelseID>{claim}"
+        f"<Resultat>{line.outcome.value}</Resultat>{error}</HændelseKvittering>"
     )
 
 
