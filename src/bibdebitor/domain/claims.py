@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from bibdebitor.domain.errors import DomainError, gettext_noop
 
@@ -60,14 +60,16 @@ class JournalError(DomainError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+# States and events are immutable records; tuples because a hand-over folds two journals a
+# claim and a frozen dataclass's construction and ``replace`` cost five times as much.
+
+
+class Event(NamedTuple):
     kind: EventKind
     amount: int = 0  # øre; the business amount the event names (never negative)
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimState:
+class ClaimState(NamedTuple):
     original: int = 0
     open: int = 0
     covered: int = 0
@@ -113,7 +115,7 @@ def apply(state: ClaimState, event: Event) -> tuple[ClaimState, int]:
 
 
 def _acknowledge(state: ClaimState, _amount: int) -> tuple[ClaimState, int]:
-    return replace(state, acknowledged=True), 0
+    return state._replace(acknowledged=True), 0
 
 
 def _require_open(state: ClaimState) -> None:
@@ -131,8 +133,7 @@ def _write_down(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
     _require_open(state)
     _require_within_open(state, amount)
     open_amount = state.open - amount
-    new = replace(
-        state,
+    new = state._replace(
         open=open_amount,
         written_down=state.written_down + amount,
         lifecycle=_lifecycle_for(open_amount),
@@ -144,7 +145,7 @@ def _cancel(state: ClaimState, _amount: int) -> tuple[ClaimState, int]:
     _require(
         state.lifecycle is not Lifecycle.CANCELLED, "cancelled", gettext_noop("Already cancelled.")
     )
-    new = replace(state, open=0, cancelled_amount=state.open, lifecycle=Lifecycle.CANCELLED)
+    new = state._replace(open=0, cancelled_amount=state.open, lifecycle=Lifecycle.CANCELLED)
     return new, -state.open
 
 
@@ -155,7 +156,7 @@ def _reopen(state: ClaimState, _amount: int) -> tuple[ClaimState, int]:
         gettext_noop("Only a cancelled claim can be reopened."),
     )
     restored = state.cancelled_amount
-    new = replace(state, open=restored, cancelled_amount=0, lifecycle=_lifecycle_for(restored))
+    new = state._replace(open=restored, cancelled_amount=0, lifecycle=_lifecycle_for(restored))
     return new, restored
 
 
@@ -166,8 +167,7 @@ def _cover(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
     _require(amount > 0, "zero_amount", gettext_noop("The amount must be more than 0 kr."))
     applied = min(amount, state.open)
     open_amount = state.open - applied
-    new = replace(
-        state,
+    new = state._replace(
         open=open_amount,
         covered=state.covered + amount,
         credit=state.credit + amount - applied,
@@ -188,20 +188,19 @@ def _reverse_coverage(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
     )
     from_credit = min(amount, state.credit)
     restored = amount - from_credit
-    new = replace(state, covered=state.covered - amount, credit=state.credit - from_credit)
+    new = state._replace(covered=state.covered - amount, credit=state.credit - from_credit)
     if state.lifecycle is Lifecycle.CANCELLED:
         # Nothing is payable while cancelled; a reopen brings the reversed amount back.
-        return replace(new, cancelled_amount=state.cancelled_amount + restored), 0
+        return new._replace(cancelled_amount=state.cancelled_amount + restored), 0
     open_amount = state.open + restored
-    return replace(new, open=open_amount, lifecycle=_lifecycle_for(open_amount)), restored
+    return new._replace(open=open_amount, lifecycle=_lifecycle_for(open_amount)), restored
 
 
 def _write_off(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
     _require_open(state)
     _require_within_open(state, amount)
     open_amount = state.open - amount
-    new = replace(
-        state,
+    new = state._replace(
         open=open_amount,
         written_off=state.written_off + amount,
         lifecycle=_lifecycle_for(open_amount),
@@ -219,7 +218,7 @@ def _transfer_step(target: TransferStatus, allowed_from: tuple[TransferStatus, .
             "transfer_order",
             gettext_noop("The claim's transfer cannot take that step now."),
         )
-        return replace(state, transfer=target), 0
+        return state._replace(transfer=target), 0
 
     return step
 
