@@ -123,16 +123,16 @@ def test_numbered_rows_get_the_primary_keys_they_were_stored_under(agency, adult
     )
     _claim(adult, 7)  # agency's own claim 7 exists already
     made = dict(
-        patron=adult,
+        patron_id=adult.pk,
         kind="late_fee",
         amount_ore=2_000,
         created_on=dt.date(2026, 3, 1),
         due_date=dt.date(2026, 3, 31),
     )
-    rows = [Claim(agency=other, claim_number=n, **made) for n in (7, 8, 9)]
-    bulk.insert_numbered(rows, ("agency_id", "claim_number"))
+    rows = [dict(agency_id=other.pk, claim_number=n, **made) for n in (9, 7, 8)]
+    pks = bulk.insert_numbered(Claim, rows, ("agency_id", "claim_number"))
     stored = dict(Claim.objects.filter(agency=other).values_list("claim_number", "pk"))
-    assert {row.claim_number: row.pk for row in rows} == stored
+    assert pks == [stored[9], stored[7], stored[8]]
     assert Claim.objects.get(agency=agency, claim_number=7).pk not in stored.values()
 
 

@@ -64,22 +64,20 @@ def _text(value: Any) -> Any:
     return value if value is None or type(value) is str else str(value)
 
 
-def insert_numbered(rows: Sequence[M], key: tuple[str, str]) -> None:
-    """``insert``, then give each row its primary key, read back in one query by ``key``:
-    two attributes that are unique together (the rows' own natural key)."""
+def insert_numbered(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], key: tuple[str, str]
+) -> list[int]:
+    """``insert_values``, then the rows' primary keys in their order, read back in one query
+    by ``key``: two attributes that are unique together (the rows' own natural key)."""
     if not rows:
-        return
-    insert(rows)
+        return []
+    insert_values(model, rows)
     first, second = key
-    by_key = {(getattr(row, first), getattr(row, second)): row for row in rows}
-    found = (
-        type(rows[0])
-        ._default_manager.filter(**{f"{second}__in": {value for _f, value in by_key}})
-        .values_list(first, second, "pk")
-    )
-    for a, b, pk in found:
-        if (row := by_key.get((a, b))) is not None:
-            row.pk = pk
+    found = model._default_manager.filter(
+        **{f"{second}__in": {row[second] for row in rows}}
+    ).values_list(first, second, "pk")
+    pks = {(a, b): pk for a, b, pk in found}
+    return [pks[row[first], row[second]] for row in rows]
 
 
 def insert(rows: Sequence[M]) -> None:

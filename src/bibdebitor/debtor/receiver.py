@@ -158,10 +158,8 @@ class _Registry:
             row.event_id: row for row in InboundEvent.objects.filter(event_id__in=event_ids)
         }
         references, claim_ids = _keys(request.operations)
-        self.accounts = {
-            a.reference: a
-            for a in Account.objects.filter(instance=instance, reference__in=references)
-        }
+        accounts = Account.objects.filter(instance=instance, reference__in=references)
+        self.accounts: dict[str, int] = dict(accounts.values_list("reference", "pk"))
         # By claim id alone: filtering on the account's instance in SQL lets SQLite's planner
         # start from every account of the instance, which grows with each batch.
         self.claims = {
@@ -169,6 +167,7 @@ class _Registry:
             for c in DebtorClaim.objects.filter(claim_id__in=claim_ids).select_related("account")
             if c.account.instance_id == instance.pk
         }
+        self.created: set[str] = set()  # the claims this request registers
 
     # --- operations ---------------------------------------------------------------------
 
@@ -207,27 +206,27 @@ class _Registry:
     def _create(self, operation: CreateAccounts) -> list[EventReceipt]:
         refusals = self._open_accounts(operation.accounts)
         lines: list[EventReceipt] = []
-        new_claims: list[tuple[DebtorClaim, NewClaim]] = []
+        new_claims: list[tuple[dict[str, object], NewClaim]] = []
         for message in operation.accounts:
             refusal = refusals.get(message.reference)
             if refusal is not None:
                 lines += [_refused(c.event_id, c.claim_id, refusal) for c in message.claims]
                 continue
-            account = self.accounts[message.reference]
+            account_id = self.accounts[message.reference]
             for claim in message.claims:
                 earlier = self._earlier(claim.event_id, claim.claim_id)
                 if earlier is not None:
                     lines.append(earlier)
                     continue
-                if claim.claim_id in self.claims:
+                if claim.claim_id in self.claims or claim.claim_id in self.created:
                     lines.append(_accepted(claim.event_id, claim.claim_id))  # already registered
                     continue
                 try:
-                    row = self._new_claim(account, claim)
+                    row = self._new_claim(account_id, claim)
                 except Refused as refused:
                     lines.append(_refused(claim.event_id, claim.claim_id, refused))
                     continue
-                self.claims[claim.claim_id] = row
+                self.created.add(claim.claim_id)
                 new_claims.append((row, claim))
                 lines.append(_accepted(claim.event_id, claim.claim_id))
         self._save_claims(new_claims)
@@ -236,7 +235,7 @@ class _Registry:
     def _open_accounts(self, messages: Iterable[AccountMessage]) -> dict[str, Refused]:
         """Make the accounts not seen before, in bulk; return why any could not be made."""
         refusals: dict[str, Refused] = {}
-        new: dict[str, tuple[Account, Party]] = {}
+        new: dict[str, tuple[dict[str, object], Party]] = {}
         for message in messages:
             if message.reference in self.accounts or message.reference in new:
                 continue
@@ -248,61 +247,78 @@ class _Registry:
             except Refused as refusal:
                 refusals[message.reference] = refusal
                 continue
-            account = Account(
-                instance=self.instance,
-                sender=self.sender,
-                reference=message.reference,
-                account_type_uuid=message.account_type.uuid,
-                payment_type=payment_type,
-                org_unit_uuid=message.org_unit,
-                manual=manual,
-            )
+            account = {
+                "instance_id": self.instance.pk,
+                "sender_id": self.sender.pk,
+                "reference": message.reference,
+                "account_type_uuid": message.account_type.uuid,
+                "payment_type": payment_type,
+                "org_unit_uuid": message.org_unit,
+                "manual": manual,
+            }
             new[message.reference] = (account, message.liable)
-        bulk.insert_numbered([account for account, _ in new.values()], ("instance_id", "reference"))
-        liabilities = [_liability(account, party, self.today) for account, party in new.values()]
-        bulk.insert_values(Liability, liabilities)
-        self.accounts.update({reference: account for reference, (account, _) in new.items()})
+        rows = [account for account, _ in new.values()]
+        pks = bulk.insert_numbered(Account, rows, ("instance_id", "reference"))
+        self.accounts.update(zip(new, pks, strict=True))
+        bulk.insert_values(
+            Liability,
+            [
+                _liability(pk, party, self.today)
+                for pk, (_, party) in zip(pks, new.values(), strict=True)
+            ],
+        )
         return refusals
 
-    def _new_claim(self, account: Account, claim: NewClaim) -> DebtorClaim:
+    def _new_claim(self, account_id: int, claim: NewClaim) -> dict[str, object]:
+        """A ``DebtorClaim`` row's values."""
         payment_type = self._payment_type(claim.claim_type.uuid, claim.claim_type.user_key)
         if sum(sub.amount_ore for sub in claim.sub_claims) != claim.amount_ore:
             raise Refused("DELFORDRINGER_SUM")
-        return DebtorClaim(
-            account=account,
-            claim_id=claim.claim_id,
-            claim_type_uuid=claim.claim_type.uuid,
-            payment_type=payment_type,
-            amount_ore=claim.amount_ore,
-            founded_on=claim.founded_on,
-            due_date=claim.due_date,
-            last_timely_payment_date=claim.last_timely_payment_date,
-            description=claim.description,
-            received_on=self.today,
-        )
+        return {
+            "account_id": account_id,
+            "claim_id": claim.claim_id,
+            "claim_type_uuid": claim.claim_type.uuid,
+            "payment_type": payment_type,
+            "amount_ore": claim.amount_ore,
+            "founded_on": claim.founded_on,
+            "due_date": claim.due_date,
+            "last_timely_payment_date": claim.last_timely_payment_date,
+            "description": claim.description,
+            "received_on": self.today,
+        }
 
-    def _save_claims(self, new_claims: list[tuple[DebtorClaim, NewClaim]]) -> None:
+    def _save_claims(self, new_claims: list[tuple[dict[str, object], NewClaim]]) -> None:
         if not new_claims:
             return
-        rows = [row for row, _ in new_claims]
-        bulk.insert_numbered(rows, ("account_id", "claim_id"))
+        pks = bulk.insert_numbered(
+            DebtorClaim, [row for row, _ in new_claims], ("account_id", "claim_id")
+        )
         bulk.insert_values(
             ClaimEntry,
             [
                 {
-                    "claim_id": row.pk,
+                    "claim_id": pk,
                     "kind": EntryKind.REGISTERED,
                     "amount_ore": claim.amount_ore,
                     "delta_ore": claim.amount_ore,
                     "event_id": claim.event_id,
                     "effective_on": claim.founded_on,
                 }
-                for row, (_, claim) in zip(rows, new_claims, strict=True)
+                for pk, (_, claim) in zip(pks, new_claims, strict=True)
             ],
         )
 
+    def _claim(self, claim_id: str) -> DebtorClaim | None:
+        claim = self.claims.get(claim_id)
+        if claim is None and claim_id in self.created:  # registered earlier in this request
+            claim = DebtorClaim.objects.select_related("account").get(
+                account__instance=self.instance, claim_id=claim_id
+            )
+            self.claims[claim_id] = claim
+        return claim
+
     def _change(self, change: ChangeClaimState) -> None:
-        claim = self.claims.get(change.claim_id)
+        claim = self._claim(change.claim_id)
         if claim is None:
             raise Refused("UKENDT_FORDRING")
         if claim.account.reference != change.account_reference:
@@ -332,11 +348,11 @@ class _Registry:
                 )
 
     def _change_party(self, change: ChangeLiableParty) -> None:
-        account = self.accounts.get(change.account_reference)
-        if account is None:
+        account_id = self.accounts.get(change.account_reference)
+        if account_id is None:
             raise Refused("UKENDT_DEBITORKONTO")
         self._check_party(change.liable)
-        bulk.insert_values(Liability, [_liability(account, change.liable, change.effective_on)])
+        bulk.insert_values(Liability, [_liability(account_id, change.liable, change.effective_on)])
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -393,10 +409,10 @@ def _keys(operations: Iterable[Operation]) -> tuple[set[str], set[str]]:
     return references, claim_ids
 
 
-def _liability(account: Account, party: Party, effective_on: dt.date) -> dict[str, object]:
+def _liability(account_id: int, party: Party, effective_on: dt.date) -> dict[str, object]:
     """A ``Liability`` row's values (``bulk.insert_values``)."""
     return {
-        "account_id": account.pk,
+        "account_id": account_id,
         "cpr": party.cpr,
         "cvr": party.cvr,
         "p_number": party.p_number,
