@@ -17,7 +17,9 @@ processes keep both cores busy (one worker leaves a core idle while it waits for
 answer). ``--faults 0.3`` puts the fault drill's proxy in
 front of the debtor system: that share of the calls meets a transient fault of the drill's mix
 (an error answer, a lost answer after the receiver acted, a timeout, a dropped connection, a
-slow answer), with the drill's 2-second read timeout.
+slow answer), with the drill's 2-second read timeout. ``--platform`` sends every call signed
+through the service platform (its own process, as many as the debtor system's), which checks
+the signature, the agreement and the route and passes the call on.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def main() -> None:
     parser.add_argument("--faults", type=float, default=0.0, help="share of calls that fail")
     parser.add_argument("--calls", type=int, default=1, help="calls in flight per worker")
     parser.add_argument(
+        "--platform", action="store_true", help="signed calls through the service platform"
+    )
+    parser.add_argument(
         "--json", type=Path, default=Path("benchmarks/results/transfer_throughput.json")
     )
     args = parser.parse_args()
@@ -69,19 +74,21 @@ def main() -> None:
     if args.overlap is None:
         args.overlap = connection.vendor == "postgresql"
     debtor = DebtorProcess(root / "debtor", processes=args.debtor_processes).start()
-    proxy = FaultProxy(debtor.port, slow_seconds=3.0, rate=args.faults).start()
+    broker = _platform(root, debtor, args.debtor_processes) if args.platform else None
+    target = broker or debtor
+    proxy = FaultProxy(target.port, slow_seconds=3.0, rate=args.faults).start()
     try:
         agency = wired_agency(debtor, "BENCH", "Benchmark Kommune", substitute_cpr_enabled=True)
         _generate(agency, args.claims)
         cutoff = dt.date(2000, 1, 1)
         code = preview(agency, cutoff).fingerprint
         connection.close()
+        url = broker.url(REGISTRATION) if broker else debtor.url
         env = {
             **os.environ,
-            "BIBDEBITOR_SF1590_URL": proxy.url(urlsplit(debtor.url).path)
-            if args.faults
-            else debtor.url,
-            "BIBDEBITOR_SF1590_TOKEN": debtor.token,
+            "BIBDEBITOR_SF1590_URL": proxy.url(urlsplit(url).path) if args.faults else url,
+            "BIBDEBITOR_SF1590_TOKEN": "" if broker else debtor.token,
+            **(_signing_env(root) if broker else {}),
             "BIBDEBITOR_TRANSFER_BATCH_SIZE": str(args.batch_size),
             "BIBDEBITOR_LOG_LEVEL": "ERROR",
             "BIBDEBITOR_CALL_READ_TIMEOUT": "2" if args.faults else "60",
@@ -105,6 +112,8 @@ def main() -> None:
         vendor = connection.vendor
     finally:
         proxy.stop()
+        if broker:
+            broker.stop()
         debtor.stop()
     figures = {
         "library_database": vendor,
@@ -113,6 +122,7 @@ def main() -> None:
         "debtor_processes": args.debtor_processes,
         "batch_size": args.batch_size,
         "overlapped": args.overlap,
+        "through_platform": args.platform,
         "calls_in_flight": args.workers * args.calls,
         "fault_rate": args.faults,
         "faults_made": len(proxy.made),
@@ -129,6 +139,46 @@ def main() -> None:
     publish(figures, args.json)
     if received != handed_over or left:
         sys.exit("not every claim arrived")
+
+
+REGISTRATION = "DebitorRegistreringAfsend"
+
+
+def _platform(root: Path, debtor, processes: int):
+    """The service platform, started, with the library's and the debtor system's certificates,
+    the route to the debtor system and an approved agreement for the hand-over."""
+    from bibdebitor.harness.broker import BrokerProcess
+    from bibdebitor.protocol.signing import write_identity
+
+    for name, folder in (("FBS", "library-id"), ("Debitorsystem", "debtor-id")):
+        write_identity(name, root / folder)
+    broker = BrokerProcess(root / "broker", processes=processes).start()
+    org = f"--organisation={debtor.organisation}"
+    broker.platform("municipality", "--cvr=29189129", "--name=Benchmark Kommune", org)
+    for system, folder in ((debtor.sender, "library-id"), (debtor.instance, "debtor-id")):
+        cert = root / folder / "cert.pem"
+        broker.platform("system", f"--uuid={system}", f"--name={folder}", f"--cert={cert}")
+    broker.platform(
+        "route",
+        org,
+        f"--service={REGISTRATION}",
+        f"--receiver={debtor.instance}",
+        f"--address={debtor.url}",
+        f"--channel-token={debtor.token}",
+    )
+    broker.platform("administrator", "--username=aftaleadmin", "--password=en-lang-kode-42")
+    agreement = broker.platform(
+        "agreement", f"--caller={debtor.sender}", f"--service={REGISTRATION}", org
+    )
+    broker.platform("decide", f"--agreement={agreement}", "--state=approved", "--by=aftaleadmin")
+    return broker
+
+
+def _signing_env(root: Path) -> dict[str, str]:
+    return {
+        "BIBDEBITOR_SIGNING_KEY": str(root / "library-id" / "key.pem"),
+        "BIBDEBITOR_SIGNING_CERT": str(root / "library-id" / "cert.pem"),
+    }
 
 
 def _start_workers(env: dict[str, str], count: int, *extra: str) -> list[subprocess.Popen]:

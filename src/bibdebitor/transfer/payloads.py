@@ -45,7 +45,11 @@ def dump(value: Any) -> Any:
         return str(value)
     names = _field_names(cls)
     if names is not None:
-        return {name: dump(getattr(value, name)) for name in names}
+        data = {}
+        for name in names:  # most fields are plain: no call for them
+            item = getattr(value, name)
+            data[name] = item if type(item) in _AS_IS else dump(item)
+        return data
     if cls is tuple or cls is list:
         return [dump(item) for item in value]
     if isinstance(value, Enum):
