@@ -245,3 +245,27 @@ def test_the_nonce_table_stays_bounded_over_many_calls(platform, monkeypatch):
         gate.admit(Service.REGISTRATION, sign(body, LIBRARY, now=at), at)
     in_two_windows = int(2 * gate.WINDOW / spacing)
     assert 0 < SeenNonce.objects.count() <= in_two_windows + 50 < calls
+
+
+def test_the_gate_routes_on_the_header_and_the_receiver_validates_the_body(platform):
+    """The platform checks the header against its schema and routes on it; a body the schema
+    refuses reaches the receiver, whose refusal (a Client fault) comes back unchanged."""
+    platform.approved_agreement()
+    unsigned = platform.registration(amount=12_500)
+    assert unsigned.count(b">12500<") == 2  # the claim's amount and its sub-claim's
+    zero = sign(unsigned.replace(b">12500<", b">0<"), LIBRARY)
+    before = platform.received_by_debtor()
+    response = platform.post(zero)
+    assert response.status_code == 400, response.text
+    fault = refusal(response)
+    assert (fault.role, fault.code) == ("Client", "schema_invalid")
+    assert platform.outcomes()[-1] == "forwarded"
+    assert platform.received_by_debtor() == before
+
+
+def test_a_header_the_schema_refuses_is_refused_at_the_gate(platform):
+    platform.approved_agreement()
+    unsigned = platform.registration()
+    broken = unsigned.replace(b"<TransaktionsID>", b"<TransaktionsID>x", 1)
+    fault = assert_refused(platform, platform.post(sign(broken, LIBRARY)), 400, "schema_invalid")
+    assert "TransaktionsID" in str(fault)

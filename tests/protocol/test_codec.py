@@ -385,3 +385,22 @@ def test_a_decoded_uuid_is_the_same_value_as_the_constructors(value):
     assert str(decoded) == str(value)
     assert decoded.version == value.version
     assert copy.deepcopy(decoded) == value
+
+
+def test_routing_reads_the_header_and_checks_only_it():
+    message = registration()
+    name, header = codec.decode_routing(encode(message))
+    assert (name, header) == ("DebitorRegistreringAfsend_I", message.header)
+    assert codec.decode_routing(encode(coverage()))[0] == "DækningAfskrivningRegistreringAfsend_I"
+    broken_body = encode(message).replace(b"<FordringID>", b"<FordringID>?", 1)
+    with pytest.raises(SchemaError):
+        decode_request(broken_body)
+    assert codec.decode_routing(broken_body)[1] == message.header  # the receiver's to refuse
+    broken_header = encode(message).replace(b"<TransaktionsID>", b"<TransaktionsID>x", 1)
+    with pytest.raises(SchemaError):
+        codec.decode_routing(broken_header)
+    with pytest.raises(ProtocolError) as refused:
+        codec.decode_routing(encode(receipt()))
+    assert refused.value.code == "not_a_request"
+    with pytest.raises(SoapFault):
+        codec.decode_routing(encode_fault(SoapFault("Server", "nede", "Prøv igen")))

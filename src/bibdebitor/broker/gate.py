@@ -30,14 +30,13 @@ from bibdebitor.broker.models import (
 from bibdebitor.common import pruning
 from bibdebitor.domain.agreements import AgreementState, lets_through
 from bibdebitor.domain.errors import DomainError, gettext_noop
-from bibdebitor.protocol.codec import CALLER_ERROR, decode_request
-from bibdebitor.protocol.messages import CoverageRequest, Header, RegistrationRequest
+from bibdebitor.protocol.codec import CALLER_ERROR, decode_routing
+from bibdebitor.protocol.messages import Header
 from bibdebitor.protocol.safexml import ProtocolError
 from bibdebitor.protocol.signing import SignatureError, Verified, nonce_key, verify
 
 WINDOW = dt.timedelta(minutes=5)
 NONCE_PRUNE_EVERY = 1_000  # calls: the table holds at most this many more than two windows
-MESSAGE_TYPES = {Service.REGISTRATION: RegistrationRequest, Service.COVERAGE: CoverageRequest}
 
 
 class Refused(DomainError):
@@ -74,12 +73,12 @@ AGREEMENT_REFUSALS = {
 def admit(service: Service, data: bytes, now: dt.datetime) -> Admitted:
     """Who may make this call and where it goes, or ``Refused`` with why."""
     signed = _authenticate(data, now)
-    message = _decode(signed.envelope, service)
-    caller = _signing_sender(message.header, signed.fingerprint)
-    municipality = _municipality(message.header)
+    header = _header(signed.envelope, service)
+    caller = _signing_sender(header, signed.fingerprint)
+    municipality = _municipality(header)
     _require_agreement(caller, service, municipality)
-    route = _route(municipality, service, message.header)
-    return Admitted(caller, municipality, route, message.header)
+    route = _route(municipality, service, header)
+    return Admitted(caller, municipality, route, header)
 
 
 def _authenticate(data: bytes, now: dt.datetime) -> Verified:
@@ -129,16 +128,17 @@ def prune_nonces(now: dt.datetime) -> int:
     return deleted
 
 
-def _decode(envelope: bytes, service: Service) -> RegistrationRequest | CoverageRequest:
+def _header(envelope: bytes, service: Service) -> Header:
+    """The call's header, to route on; the body is the receiver's to read and validate."""
     try:
-        message = decode_request(envelope)
+        request, header = decode_routing(envelope)
     except ProtocolError as error:
         raise Refused(CALLER_ERROR, error.code, str(error)) from None
-    if not isinstance(message, MESSAGE_TYPES[service]):
+    if request != f"{service.value}_I":
         raise Refused(
             CALLER_ERROR, "forkert_service", gettext_noop("The message belongs to another service.")
         )
-    return message
+    return header
 
 
 def _signing_sender(header: Header, fingerprint: str) -> ItSystem:

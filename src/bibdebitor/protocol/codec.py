@@ -101,6 +101,7 @@ _SCHEMA_FILES = {
     "DebitorRegistreringAfsend_O": "debitorregistrering.xsd",
     "DækningAfskrivningRegistreringAfsend_I": "daekningafskrivning.xsd",
     "DækningAfskrivningRegistreringAfsend_O": "daekningafskrivning.xsd",
+    "Hovedoplysninger": "hovedoplysninger.xsd",
 }
 
 
@@ -336,6 +337,13 @@ _PERSON = _q("Person")
 
 
 def _body_child(data: bytes, max_bytes: int) -> etree._Element:
+    child = _envelope_child(data, max_bytes)
+    validate(child)
+    return child
+
+
+def _envelope_child(data: bytes, max_bytes: int) -> etree._Element:
+    """The one element of the SOAP body (a fault raised as ``SoapFault``), not validated."""
     root = parse(data, max_bytes=max_bytes)
     if root.tag != _soap("Envelope"):
         raise ProtocolError("not_soap", gettext_noop("The message is not a SOAP 1.1 envelope."))
@@ -348,7 +356,6 @@ def _body_child(data: bytes, max_bytes: int) -> etree._Element:
     child = children[0]
     if child.tag == _soap("Fault"):
         raise _fault(child)
-    validate(child)
     return child
 
 
@@ -576,6 +583,21 @@ def decode_request(
     if decoder is None:
         raise ProtocolError("not_a_request", gettext_noop("The message is not a request."))
     return decoder(child)
+
+
+def decode_routing(data: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[str, Header]:
+    """The request element's name and its header, the header checked against its schema:
+    for the service platform, which routes on the header and leaves the body, read and
+    validated in full, to the receiver."""
+    child = _envelope_child(data, max_bytes)
+    name = etree.QName(child)
+    if name.namespace != NS or child.tag not in _REQUESTS:
+        raise ProtocolError("not_a_request", gettext_noop("The message is not a request."))
+    header = child[0] if len(child) else None
+    if header is None or header.tag != _q("Hovedoplysninger"):
+        raise SchemaError("line 1: the request must begin with Hovedoplysninger")
+    validate(header)
+    return name.localname, _decode_header(header)
 
 
 def decode_receipt(

