@@ -134,7 +134,7 @@ def _header(envelope: bytes, service: Service) -> Header:
         request, header = decode_routing(envelope)
     except ProtocolError as error:
         raise Refused(CALLER_ERROR, error.code, str(error)) from None
-    if request != f"{service.value}_I":
+    if request != f"{service.protocol.value}_I":  # the element name is Danish, the address ASCII
         raise Refused(
             CALLER_ERROR, "forkert_service", gettext_noop("The message belongs to another service.")
         )

@@ -9,10 +9,8 @@ an answer is raised as ``SoapFault``: ``Client`` faults are the caller's (do not
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterable
 from html import escape
 from importlib.resources import files
@@ -44,6 +42,7 @@ from bibdebitor.protocol.messages import (
     SystemRef,
 )
 from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError, parse
+from bibdebitor.protocol.values import class_ref, shared_uuid, uuid_from_text
 
 NS = "urn:bibdebitor:sf1590:1"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -375,29 +374,6 @@ def _optional_int(fields: dict[str, str], name: str) -> int | None:
     return None if text is None else int(text)
 
 
-def _uuid(
-    text: str | None,
-    _new: Callable[..., object] = object.__new__,
-    _set: Callable[..., None] = object.__setattr__,
-    _unknown: uuid.SafeUUID = uuid.SafeUUID.unknown,
-) -> uuid.UUID:
-    """A UUID in the schema's form (hyphenated lower-case hex). ``uuid.UUID(text)`` first
-    sorts out five other forms of argument; this sets what its constructor ends by setting."""
-    value = _new(uuid.UUID)
-    _set(value, "int", int((text or "").replace("-", ""), 16))
-    _set(value, "is_safe", _unknown)
-    return value  # type: ignore[return-value]
-
-
-# Organisations, systems and classes recur in every message: each text is read once.
-_shared_uuid = functools.lru_cache(maxsize=4096)(_uuid)
-
-
-@functools.lru_cache(maxsize=4096)
-def _shared_class_ref(class_uuid: str | None, user_key: str | None) -> ClassRef:
-    return ClassRef(_shared_uuid(class_uuid), user_key or "")
-
-
 def _date(element: etree._Element) -> dt.date:
     return dt.date.fromisoformat(element.text or "")
 
@@ -405,7 +381,7 @@ def _date(element: etree._Element) -> dt.date:
 def _decode_header(element: etree._Element) -> Header:
     transaction_id, transaction_time, sender, receiver = element
     return Header(
-        transaction_id=_uuid(transaction_id.text),
+        transaction_id=uuid_from_text(transaction_id.text),
         transaction_time=dt.datetime.fromisoformat(transaction_time.text or ""),
         sender=_decode_system(sender),
         receiver=_decode_system(receiver),
@@ -414,12 +390,12 @@ def _decode_header(element: etree._Element) -> Header:
 
 def _decode_system(element: etree._Element) -> SystemRef:
     organisation, instance = element
-    return SystemRef(_shared_uuid(organisation.text), _shared_uuid(instance.text))
+    return SystemRef(shared_uuid(organisation.text), shared_uuid(instance.text))
 
 
 def _decode_class_ref(element: etree._Element) -> ClassRef:
     class_uuid, user_key = element
-    return _shared_class_ref(class_uuid.text, user_key.text)
+    return class_ref(class_uuid.text, user_key.text)
 
 
 def _decode_party(element: etree._Element) -> Party:
@@ -457,7 +433,7 @@ def _decode_address(element: etree._Element) -> dict[str, str]:
 def _decode_new_claim(element: etree._Element) -> NewClaim:
     event_id, claim_id, claim_type, amount, founded_on, due, last_timely, text, *subs = element
     return NewClaim(
-        event_id=_uuid(event_id.text),
+        event_id=uuid_from_text(event_id.text),
         claim_id=claim_id.text or "",
         claim_type=_decode_class_ref(claim_type),
         amount_ore=int(amount.text or ""),
@@ -479,7 +455,7 @@ def _decode_account(element: etree._Element) -> Account:
     return Account(
         reference=reference.text or "",
         account_type=_decode_class_ref(account_type),
-        org_unit=_shared_uuid(org_unit.text),
+        org_unit=shared_uuid(org_unit.text),
         liable=_decode_party(liable),
         claims=tuple(map(_decode_new_claim, claims)),
     )
@@ -493,7 +469,7 @@ def _decode_change_claim_state(element: etree._Element) -> ChangeClaimState:
     event_id, *rest = element
     fields = _children(rest)
     return ChangeClaimState(
-        event_id=_uuid(event_id.text),
+        event_id=uuid_from_text(event_id.text),
         account_reference=fields["DebitorkontoReference"],
         claim_id=fields["FordringID"],
         action=_ACTIONS[fields["Handling"]],
@@ -506,7 +482,7 @@ def _decode_change_claim_state(element: etree._Element) -> ChangeClaimState:
 def _decode_change_liable_party(element: etree._Element) -> ChangeLiableParty:
     event_id, account_reference, liable, effective_on = element
     return ChangeLiableParty(
-        event_id=_uuid(event_id.text),
+        event_id=uuid_from_text(event_id.text),
         account_reference=account_reference.text or "",
         liable=_decode_party(liable),
         effective_on=_date(effective_on),
@@ -535,7 +511,7 @@ def _decode_coverage_registration(element: etree._Element) -> CoverageRegistrati
     registration_id, account_reference, *rest = element
     fields = _children(rest)
     return CoverageRegistration(
-        registration_id=_uuid(registration_id.text),
+        registration_id=uuid_from_text(registration_id.text),
         account_reference=account_reference.text or "",
         claim_id=fields.get("FordringID", ""),
         kind=_KINDS[fields["Art"]],
@@ -554,7 +530,7 @@ def _decode_event_receipt(element: etree._Element) -> EventReceipt:
     event_id, *rest = element
     fields = _children(rest)
     return EventReceipt(
-        event_id=_uuid(event_id.text),
+        event_id=uuid_from_text(event_id.text),
         outcome=_OUTCOMES[fields["Resultat"]],
         claim_id=fields.get("FordringID", ""),
         code=fields.get("FejlKode", ""),

@@ -23,6 +23,7 @@ from bibdebitor.protocol.messages import (
     StateAction,
     SubClaim,
 )
+from bibdebitor.protocol.values import class_ref, shared_uuid, uuid_from_text
 
 _AS_IS = frozenset({str, int, bool, type(None)})
 _AS_TEXT = frozenset({uuid.UUID, dt.date})
@@ -60,7 +61,7 @@ def dump(value: Any) -> Any:
 
 
 def _class_ref(data: dict[str, Any]) -> ClassRef:
-    return ClassRef(uuid.UUID(data["uuid"]), data["user_key"])
+    return class_ref(data["uuid"], data["user_key"])
 
 
 def party(data: dict[str, Any]) -> Party:
@@ -71,7 +72,7 @@ def account_without_claims(data: dict[str, Any]) -> Account:
     return Account(
         reference=data["reference"],
         account_type=_class_ref(data["account_type"]),
-        org_unit=uuid.UUID(data["org_unit"]),
+        org_unit=shared_uuid(data["org_unit"]),
         liable=party(data["liable"]),
         claims=(),
     )
@@ -79,7 +80,7 @@ def account_without_claims(data: dict[str, Any]) -> Account:
 
 def new_claim(data: dict[str, Any]) -> NewClaim:
     return NewClaim(
-        event_id=uuid.UUID(data["event_id"]),
+        event_id=uuid_from_text(data["event_id"]),
         claim_id=data["claim_id"],
         claim_type=_class_ref(data["claim_type"]),
         amount_ore=data["amount_ore"],
@@ -93,7 +94,7 @@ def new_claim(data: dict[str, Any]) -> NewClaim:
 
 def change_claim_state(data: dict[str, Any]) -> ChangeClaimState:
     return ChangeClaimState(
-        event_id=uuid.UUID(data["event_id"]),
+        event_id=uuid_from_text(data["event_id"]),
         account_reference=data["account_reference"],
         claim_id=data["claim_id"],
         action=StateAction(data["action"]),
@@ -105,7 +106,7 @@ def change_claim_state(data: dict[str, Any]) -> ChangeClaimState:
 
 def change_liable_party(data: dict[str, Any]) -> ChangeLiableParty:
     return ChangeLiableParty(
-        event_id=uuid.UUID(data["event_id"]),
+        event_id=uuid_from_text(data["event_id"]),
         account_reference=data["account_reference"],
         liable=party(data["liable"]),
         effective_on=dt.date.fromisoformat(data["effective_on"]),
