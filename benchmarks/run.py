@@ -122,6 +122,7 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
                 "",
             )
         )
+        table.append((f"  reconciled {claims:,}", _reconciled(result), "nothing lost or twice"))
     table += platform_rows(results)
     table += fault_rows(results)
     table += codec_rows(results.get("codec", {}))
@@ -145,6 +146,19 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
         *page_rows("platform", results.get("platform_pages", {})),
     ]
     return table
+
+
+def _reconciled(result: dict) -> str:
+    """What reconciling the hand-over's ledger against the debtor system found."""
+    if "reconciliation_discrepancies" not in result:
+        return "–"
+    library, debtor = result["reconciled_claims"]
+    return (
+        f"{result['reconciliation_discrepancies']:,} discrepancies, "
+        f"{library:,} = {debtor:,} claims, "
+        f"{result['handed_over_ore']:,} = {result['received_by_debtor_ore']:,} øre, "
+        f"{result['duplicated_at_debtor']:,} twice"
+    )
 
 
 def _handover_seconds(result: dict) -> float:
