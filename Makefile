@@ -31,6 +31,7 @@ static: $(STATIC_STAMP)
 
 # A fresh demo every time: its own data directory under var/demo.
 demo: $(STAMP) static
+	scripts/ensure-pango >/dev/null
 	rm -rf $(DEMO_DIR)
 	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor migrate --noinput >/dev/null
 	BIBDEBITOR_DATA_DIR=$(DEMO_DIR) $(BIN)/bibdebitor demo --addr $(DEMO_ADDR) --size $(DEMO_SIZE)
@@ -67,6 +68,7 @@ deploy-check: $(STAMP) node_modules/.package-lock.json
 	$(DEPLOY_CHECK) $(BIN)/bibdebitor-broker check --deploy --fail-level WARNING
 
 test: lint static deploy-check
+	scripts/ensure-pango >/dev/null
 	scripts/ensure-chromium >/dev/null
 	$(BIN)/pytest
 	$(DEBTOR_TESTS)
