@@ -19,6 +19,7 @@ from bibdebitor.transfer.models import DebtorAccount, MessageKind, OutboxMessage
 pytestmark = pytest.mark.django_db
 
 WHEN = dt.datetime(2026, 3, 29, 1, 30, 15, 123456, tzinfo=dt.UTC)  # the night clocks move
+CONTENT = "<Fordring><Beskrivelse>Søren &amp; Co. &lt;ApS&gt;</Beskrivelse></Fordring>"
 
 
 def _claim(patron, number):
@@ -91,7 +92,7 @@ def test_outbox_rows_read_back_as_bulk_create_wrote_them(agency, adult):
             claim=claim if event_id.int % 2 else None,
             kind=MessageKind.CREATE,
             event_id=event_id,
-            payload={"claim": {"amount_ore": 5_000, "text": "Søren & Co. <ApS>"}, "n": None},
+            content=CONTENT,
             available_at=WHEN,
         )
 
@@ -142,7 +143,6 @@ def test_rows_given_as_values_read_back_as_bulk_create_wrote_them(agency, adult)
     account = DebtorAccount.objects.create(
         agency=agency, patron=adult, account_type="BIB", liable="patron", reference="717300-2"
     )
-    payload = {"claim": {"amount_ore": 5_000, "text": "Søren & Co. <ApS>"}, "n": None}
     ids = [uuid.UUID(int=3), uuid.UUID(int=4)]
     OutboxMessage.objects.bulk_create(
         [
@@ -151,7 +151,7 @@ def test_rows_given_as_values_read_back_as_bulk_create_wrote_them(agency, adult)
                 account=account,
                 kind=MessageKind.CREATE,
                 event_id=ids[0],
-                payload=payload,
+                content=CONTENT,
                 available_at=WHEN,
             )
         ]
@@ -161,7 +161,7 @@ def test_rows_given_as_values_read_back_as_bulk_create_wrote_them(agency, adult)
         "account_id": account.pk,
         "kind": MessageKind.CREATE,
         "event_id": ids[1],
-        "payload": payload,
+        "content": CONTENT,
         "available_at": WHEN,
     }
     bulk.insert_values(OutboxMessage, [values])

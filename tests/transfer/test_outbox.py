@@ -20,7 +20,8 @@ from bibdebitor.ledger.services import (
     write_down,
 )
 from bibdebitor.protocol.client import backoff
-from bibdebitor.protocol.messages import ChangeClaimState, CreateAccounts
+from bibdebitor.protocol.codec import decode_request
+from bibdebitor.protocol.messages import ChangeClaimState, CreateAccounts, Party
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer import outbox
 from bibdebitor.transfer.activation import activate, deactivate
@@ -36,7 +37,7 @@ from bibdebitor.transfer.models import (
 from bibdebitor.transfer.sender import (
     Sender,
     SenderConfig,
-    build_request,
+    request_body,
 )
 from bibdebitor.transfer.tasks import dismiss, open_tasks, retry
 from tests.library_fixtures import with_integration_settings
@@ -45,7 +46,20 @@ from .conftest import CUTOFF, adults, claim_for, switch_on
 
 pytestmark = pytest.mark.django_db
 
-CLASS_UUIDS = {c.user_key: str(c.uuid) for c in CLASSES}
+CLASS_UUIDS = {c.user_key: c.uuid for c in CLASSES}
+
+
+def as_sent(messages):
+    """The messages as the debtor system receives them, in one call."""
+    agency = messages[0].agency
+    return decode_request(request_body(agency, list(messages), uuid.uuid4()))
+
+
+def sent_account(message):
+    """A hand-over as sent: the account, with the claim on it."""
+    (operation,) = as_sent([message]).operations
+    (account,) = operation.accounts
+    return account
 
 
 @pytest.fixture
@@ -69,16 +83,17 @@ def test_a_new_claim_is_enqueued_with_its_queued_event(ready):
     assert message.state == MessageState.PENDING
     queued = claim.events.get(kind=EventKind.QUEUED)
     assert queued.reference == str(message.event_id)
-    data = message.payload
-    assert data["claim"]["claim_id"] == f"{ready.agency_id}-42"
-    assert data["claim"]["amount_ore"] == 12_550
-    assert data["claim"]["claim_type"]["uuid"] == CLASS_UUIDS["BIB-GEBYR-LAANETID"]
-    assert data["account"]["account_type"]["uuid"] == CLASS_UUIDS["BIB-GEBYR-ERSTATNING"]
-    assert data["account"]["org_unit"] == str(ready.org_unit_uuid)
-    assert data["account"]["liable"]["cpr"] == patron.cpr
-    description = data["claim"]["description"]
-    assert patron.name not in description
-    assert patron.cpr not in description
+    account = sent_account(message)
+    (sent,) = account.claims
+    assert sent.event_id == message.event_id
+    assert sent.claim_id == f"{ready.agency_id}-42"
+    assert sent.amount_ore == 12_550
+    assert sent.claim_type.uuid == CLASS_UUIDS["BIB-GEBYR-LAANETID"]
+    assert account.account_type.uuid == CLASS_UUIDS["BIB-GEBYR-ERSTATNING"]
+    assert account.org_unit == ready.org_unit_uuid
+    assert account.liable.cpr == patron.cpr
+    assert patron.name not in sent.description
+    assert patron.cpr not in sent.description
 
 
 def test_the_outbox_write_shares_the_ledger_transaction(ready, monkeypatch):
@@ -149,19 +164,9 @@ def test_a_minors_claim_under_consent_is_on_the_guardians_account(ready):
     message = OutboxMessage.objects.get()
     assert message.account.liable == Liable.GUARDIAN
     assert message.account.guardian == guardian
-    assert message.payload["account"]["liable"] == {
-        "cpr": "1505751007",
-        "cvr": "",
-        "p_number": "",
-        "gln": "",
-        "name": "Søren Ærø",
-        "street": "",
-        "postcode": "",
-        "city": "",
-    }
-    assert message.payload["account"]["account_type"]["user_key"] == (
-        "BIB-GEBYR-ERSTATNING-U18-MED-OA"
-    )
+    account = sent_account(message)
+    assert account.liable == Party(cpr="1505751007", name="Søren Ærø")
+    assert account.account_type.user_key == "BIB-GEBYR-ERSTATNING-U18-MED-OA"
 
 
 def test_a_company_is_liable_by_cvr(ready):
@@ -170,8 +175,8 @@ def test_a_company_is_liable_by_cvr(ready):
         ready, patron_number="S1", kind="institution", name="Skolen", cvr="29189129"
     )
     claim_for(school, 6)
-    liable = OutboxMessage.objects.get().payload["account"]["liable"]
-    assert (liable["cvr"], liable["cpr"]) == ("29189129", "")
+    liable = sent_account(OutboxMessage.objects.get()).liable
+    assert (liable.cvr, liable.cpr) == ("29189129", "")
 
 
 def test_a_substitute_cpr_is_made_at_hand_over(ready, minor):
@@ -179,7 +184,7 @@ def test_a_substitute_cpr_is_made_at_hand_over(ready, minor):
     claim_for(minor, 8)
     minor = Patron.objects.get(pk=minor.pk)
     assert minor.has_substitute_cpr
-    assert OutboxMessage.objects.get().payload["account"]["liable"]["cpr"] == minor.cpr
+    assert sent_account(OutboxMessage.objects.get()).liable.cpr == minor.cpr
 
 
 def test_changes_to_handed_over_claims_follow_and_others_do_not(ready):
@@ -191,8 +196,12 @@ def test_changes_to_handed_over_claims_follow_and_others_do_not(ready):
     cancel(at_library, actor="system:test")
     kinds = list(OutboxMessage.objects.values_list("kind", flat=True))
     assert kinds == [MessageKind.CREATE, MessageKind.WRITE_DOWN]
-    change = OutboxMessage.objects.get(kind=MessageKind.WRITE_DOWN).payload
-    assert (change["amount_ore"], change["action"]) == (1_500, "NEDSKRIV")
+    (change,) = as_sent([OutboxMessage.objects.get(kind=MessageKind.WRITE_DOWN)]).operations
+    assert (change.amount_ore, change.action, change.claim_id) == (
+        1_500,
+        "NEDSKRIV",
+        f"{ready.agency_id}-2",
+    )
 
 
 def test_a_request_groups_hand_overs_but_nothing_overtakes(ready):
@@ -202,7 +211,7 @@ def test_a_request_groups_hand_overs_but_nothing_overtakes(ready):
     cancel(first, actor="system:test")
     claim_for(a, 3)
     messages = list(OutboxMessage.objects.order_by("id"))
-    request = build_request(ready, messages, uuid.uuid4())
+    request = as_sent(messages)
     kinds = [type(op) for op in request.operations]
     assert kinds == [CreateAccounts, ChangeClaimState, CreateAccounts]
     grouped = request.operations[0].accounts

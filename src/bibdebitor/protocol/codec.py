@@ -194,7 +194,8 @@ def _address(party: Party) -> str:
     )
 
 
-def _new_claim(claim: NewClaim) -> str:
+def claim_xml(claim: NewClaim) -> str:
+    """A claim's ``Fordring`` element, as it stands in a request."""
     subs = "".join(
         f"<Delfordring><DelfordringID>{_text(sub.sub_claim_id)}</DelfordringID>"
         f"<Beløb>{int(sub.amount_ore)}</Beløb>"
@@ -214,15 +215,28 @@ def _new_claim(claim: NewClaim) -> str:
     )
 
 
-def _create_accounts(operation: CreateAccounts) -> str:
-    accounts = "".join(
-        f"<Debitorkonto><DebitorkontoReference>{_text(account.reference)}"
-        f"</DebitorkontoReference>{_class_ref('DebitorkontoType', account.account_type)}"
+def account_xml(account: Account) -> str:
+    """What a ``Debitorkonto`` element holds before its claims (the account's own data)."""
+    return (
+        f"<DebitorkontoReference>{_text(account.reference)}</DebitorkontoReference>"
+        f"{_class_ref('DebitorkontoType', account.account_type)}"
         f"<OrganisatoriskEnhedUUID>{account.org_unit}</OrganisatoriskEnhedUUID>"
-        f"{_party(account.liable)}{''.join(map(_new_claim, account.claims))}</Debitorkonto>"
-        for account in operation.accounts
+        f"{_party(account.liable)}"
     )
-    return f"<OpretDebitorkonto>{accounts}</OpretDebitorkonto>"
+
+
+def create_accounts_xml(accounts: Iterable[tuple[str, Iterable[str]]]) -> str:
+    """An ``OpretDebitorkonto`` of accounts given as (``account_xml``, their ``claim_xml``s)."""
+    content = "".join(
+        f"<Debitorkonto>{account}{''.join(claims)}</Debitorkonto>" for account, claims in accounts
+    )
+    return f"<OpretDebitorkonto>{content}</OpretDebitorkonto>"
+
+
+def _create_accounts(operation: CreateAccounts) -> str:
+    return create_accounts_xml(
+        (account_xml(account), map(claim_xml, account.claims)) for account in operation.accounts
+    )
 
 
 def _change_claim_state(operation: ChangeClaimState) -> str:
@@ -247,7 +261,8 @@ def _change_liable_party(operation: ChangeLiableParty) -> str:
     )
 
 
-def _operation(operation: Operation) -> str:
+def operation_xml(operation: Operation) -> str:
+    """An operation's element, as it stands in a request."""
     if isinstance(operation, CreateAccounts):
         return _create_accounts(operation)
     if isinstance(operation, ChangeClaimState):
@@ -280,11 +295,14 @@ def _event_receipt(line: EventReceipt) -> str:
     )
 
 
+_REGISTRATION = f"{Service.REGISTRATION.value}_I"
+
+
 def _body(message: Message) -> tuple[str, str]:
     """The body element's name and content."""
     if isinstance(message, RegistrationRequest):
-        operations = "".join(map(_operation, message.operations))
-        return "DebitorRegistreringAfsend_I", _header(message.header) + operations
+        operations = "".join(map(operation_xml, message.operations))
+        return _REGISTRATION, _header(message.header) + operations
     if isinstance(message, CoverageRequest):
         items = "".join(map(_coverage_registration, message.registrations))
         return "DækningAfskrivningRegistreringAfsend_I", _header(message.header) + items
@@ -303,7 +321,17 @@ def encode(message: Message) -> bytes:
     """The SOAP envelope for a message, after checking it against the schema. Raises
     ``SchemaError`` for what the schema refuses and ``ValueError`` for text XML cannot carry
     (a control character, say)."""
-    name, content = _body(message)
+    return _checked(*_body(message))
+
+
+def encode_registration(header: Header, operations: Iterable[str]) -> bytes:
+    """``encode`` for a registration whose operations were written before (``operation_xml``,
+    ``create_accounts_xml``): the outbox keeps each message's XML from the moment it was
+    enqueued, and a batch is put together from it."""
+    return _checked(_REGISTRATION, _header(header) + "".join(operations))
+
+
+def _checked(name: str, content: str) -> bytes:
     data = f'{_PROLOGUE}<{name} xmlns="{NS}">{content}</{name}>{_EPILOGUE}'.encode()
     try:
         envelope = parse(data)

@@ -45,7 +45,7 @@ class ErrorTaskAdmin(ReadOnlyAdmin[ErrorTask]):
 class OutboxMessageAdmin(ReadOnlyAdmin[OutboxMessage]):
     list_display = ["id", "agency", "kind", "claim", "state", "attempts", "available_at"]
     list_filter = ["agency", "state", "kind"]
-    exclude = ["payload"]  # holds CPR numbers
+    exclude = ["content", "account_content"]  # hold CPR numbers
 
 
 @admin.register(Delivery)

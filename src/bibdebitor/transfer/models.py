@@ -81,7 +81,11 @@ class OutboxMessage(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=MessageKind.choices)
     event_id = models.UUIDField(_("event id"), unique=True)
-    payload = models.JSONField(_("content"))
+    # What the debtor system must learn, as the XML it is sent as (``protocol.codec``), fixed
+    # when the message is enqueued: the operation's element (for a hand-over, its claim's
+    # ``Fordring``), and for a hand-over the account's own data (``codec.account_xml``).
+    content = models.TextField(_("content"))
+    account_content = models.TextField(_("account content"), blank=True)
     created_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
     state = models.CharField(
         _("state"), max_length=10, choices=MessageState.choices, default=MessageState.PENDING

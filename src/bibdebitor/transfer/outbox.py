@@ -27,6 +27,7 @@ from bibdebitor.ledger.journal import JournalLine
 from bibdebitor.ledger.models import Agency, Claim, Guardian, Patron
 from bibdebitor.ledger.selectors import borrowers, claim_facts, policy_for
 from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
+from bibdebitor.protocol import codec
 from bibdebitor.protocol.messages import (
     Account,
     ChangeClaimState,
@@ -45,7 +46,6 @@ from bibdebitor.transfer.models import (
     MessageState,
     OutboxMessage,
 )
-from bibdebitor.transfer.payloads import dump
 
 TITLES = {c.user_key: c.title for c in CLASSES}
 STATE_ACTIONS = {
@@ -60,14 +60,14 @@ STATE_ACTIONS = {
 
 
 def _message(
-    account: DebtorAccount, kind: str, event_id: uuid.UUID, payload: Any, **extra: Any
+    account: DebtorAccount, kind: str, change: ChangeClaimState | ChangeLiableParty, **extra: Any
 ) -> OutboxMessage:
     return OutboxMessage(
         agency_id=account.agency_id,
         account=account,
         kind=kind,
-        event_id=event_id,
-        payload=payload,
+        event_id=change.event_id,
+        content=codec.operation_xml(change),
         available_at=timezone.now(),
         **extra,
     )
@@ -156,7 +156,7 @@ def _write_creates(
         },
     )
     book = ClassBook()
-    account_payloads: dict[tuple[int, uuid.UUID], Any] = {}  # per account and its class
+    account_contents: dict[tuple[int, uuid.UUID], str] = {}  # per account and its class
     now = timezone.now()
     messages, queued = [], []
     for claim_id, patron_id, open_ore, result in chosen:
@@ -169,11 +169,11 @@ def _write_creates(
             account.pk,
             book.uuid_for(ACCOUNT_TYPE_FACET, account.account_type, day),
         )
-        if key not in account_payloads:
+        if key not in account_contents:
             content = _account(agency, account, patrons[patron_id], guardian, book, day)
-            account_payloads[key] = dump(content)
+            account_contents[key] = codec.account_xml(content)
         event_id = uuid.uuid4()
-        claim_payload = dump(_new_claim(agency, claim, event_id, open_ore, result, book))
+        new_claim = _new_claim(agency, claim, event_id, open_ore, result, book)
         messages.append(
             {
                 "agency_id": agency.pk,
@@ -181,7 +181,8 @@ def _write_creates(
                 "claim_id": claim_id,
                 "kind": MessageKind.CREATE,
                 "event_id": event_id,
-                "payload": {"account": account_payloads[key], "claim": claim_payload},
+                "content": codec.claim_xml(new_claim),
+                "account_content": account_contents[key],
                 "available_at": now,
             }
         )
@@ -325,7 +326,7 @@ def handed_over(claim_ids: Collection[int]) -> dict[int, OutboxMessage]:
     creates = (
         OutboxMessage.objects.filter(claim_id__in_ids=claim_ids, kind=MessageKind.CREATE)
         .exclude(state=MessageState.REJECTED)
-        .select_related("account")
+        .select_related("account", "claim", "agency")
         .order_by("id")
     )
     return {message.claim_id: message for message in creates if message.claim_id is not None}
@@ -349,15 +350,13 @@ def enqueue_state_changes(events: Sequence[JournalLine]) -> list[int]:
         change = ChangeClaimState(
             event_id=uuid.uuid4(),
             account_reference=create.account.reference,
-            claim_id=create.payload["claim"]["claim_id"],
+            claim_id=claim_reference(create.agency.agency_id, create.claim.claim_number),  # type: ignore[union-attr]  # a hand-over always names its claim
             action=action,
             effective_on=timezone.localdate(event.occurred_at),
             amount_ore=event.amount_ore if action is StateAction.WRITE_DOWN else None,
             reason=reason,
         )
-        messages.append(
-            _message(create.account, kind, change.event_id, dump(change), claim_id=event.claim_id)
-        )
+        messages.append(_message(create.account, kind, change, claim_id=event.claim_id))
     OutboxMessage.objects.bulk_create(messages)
     return not_yet
 
@@ -379,7 +378,7 @@ def enqueue_party_change(accounts: Iterable[DebtorAccount], effective_on: dt.dat
             liable=liable_party(account.liable, account.patron, account.guardian),
             effective_on=effective_on,
         )
-        messages.append(_message(account, MessageKind.CHANGE_PARTY, change.event_id, dump(change)))
+        messages.append(_message(account, MessageKind.CHANGE_PARTY, change))
     OutboxMessage.objects.bulk_create(messages)
     return len(messages)
 

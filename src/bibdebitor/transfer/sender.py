@@ -37,21 +37,21 @@ from bibdebitor.domain.claims import EventKind
 from bibdebitor.ledger.models import Agency
 from bibdebitor.ledger.services import NewEvent, append_events
 from bibdebitor.protocol.client import ERROR_TEXT_LIMIT, CallOutcome, call, http_client
-from bibdebitor.protocol.codec import SchemaError, SoapFault, encode
+from bibdebitor.protocol.codec import (
+    SchemaError,
+    SoapFault,
+    create_accounts_xml,
+    encode_registration,
+)
 from bibdebitor.protocol.messages import (
-    Account,
     BusinessReceipt,
-    CreateAccounts,
     EventReceipt,
     Header,
-    Operation,
     Outcome,
-    RegistrationRequest,
     Service,
     SystemRef,
 )
 from bibdebitor.protocol.signing import Identity
-from bibdebitor.transfer import payloads
 from bibdebitor.transfer.models import (
     Delivery,
     ErrorTask,
@@ -105,7 +105,10 @@ class _Batch:
     transaction_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-_SENT_FIELDS = ("agency_id", "account_id", "claim_id", "kind", "event_id", "payload", "attempts")
+_SENT_FIELDS = (
+    *("agency_id", "account_id", "claim_id", "kind", "event_id"),
+    *("content", "account_content", "attempts"),
+)
 
 
 class Sender:
@@ -202,7 +205,7 @@ class Sender:
         error tasks at once instead of blocking their batch forever (None: none left)."""
         while batch.messages:
             try:
-                return encode(build_request(batch.agency, batch.messages, batch.transaction_id))
+                return request_body(batch.agency, batch.messages, batch.transaction_id)
             except (SchemaError, ValueError):  # ValueError: text XML cannot carry
                 self._refuse_invalid(batch)
         return None
@@ -212,7 +215,7 @@ class Sender:
         invalid: dict[uuid.UUID, EventReceipt] = {}
         for message in batch.messages:
             try:
-                encode(build_request(batch.agency, [message], batch.transaction_id))
+                request_body(batch.agency, [message], batch.transaction_id)
             except (SchemaError, ValueError) as exc:
                 detail = exc.detail if isinstance(exc, SchemaError) else "ugyldige tegn"
                 invalid[message.event_id] = EventReceipt(
@@ -313,38 +316,26 @@ def header_for(agency: Agency, transaction_id: uuid.UUID) -> Header:
     )
 
 
-def build_request(
-    agency: Agency, messages: list[OutboxMessage], transaction_id: uuid.UUID
-) -> RegistrationRequest:
-    """One call for the batch, in outbox order. Consecutive hand-overs share one
-    ``OpretDebitorkonto`` (grouped per account); any other operation closes the group, so
-    that nothing overtakes what came before it."""
-    operations: list[Operation] = []
-    group: dict[str, Account] = {}
+def request_body(agency: Agency, messages: list[OutboxMessage], transaction_id: uuid.UUID) -> bytes:
+    """One call for the batch, in outbox order, put together from the messages' XML and
+    checked against the schema (``codec.encode_registration``). Consecutive hand-overs share
+    one ``OpretDebitorkonto`` (grouped per account, with the account's data as its first
+    hand-over in the group told it); any other operation closes the group, so that nothing
+    overtakes what came before it."""
+    operations: list[str] = []
+    group: dict[int, tuple[str, list[str]]] = {}  # per account: its content, its claims
 
     def close_group() -> None:
         if group:
-            operations.append(CreateAccounts(tuple(group.values())))
+            operations.append(create_accounts_xml(group.values()))
             group.clear()
 
     for message in messages:
-        data = message.payload
         if message.kind == MessageKind.CREATE:
-            account = payloads.account_without_claims(data["account"])
-            current = group.get(account.reference, account)
-            claims = (*current.claims, payloads.new_claim(data["claim"]))
-            group[account.reference] = Account(
-                current.reference,
-                current.account_type,
-                current.org_unit,
-                current.liable,
-                claims,
-            )
+            _, claims = group.setdefault(message.account_id, (message.account_content, []))
+            claims.append(message.content)
             continue
         close_group()
-        if message.kind == MessageKind.CHANGE_PARTY:
-            operations.append(payloads.change_liable_party(data))
-        else:
-            operations.append(payloads.change_claim_state(data))
+        operations.append(message.content)
     close_group()
-    return RegistrationRequest(header_for(agency, transaction_id), tuple(operations))
+    return encode_registration(header_for(agency, transaction_id), operations)
