@@ -66,6 +66,32 @@ def wired_agency(debtor, agency_id: str, name: str, **extra: object):
     )
 
 
+def cpu_seconds(*roots: int) -> float:
+    """CPU time (user + system) used so far by these processes and every process below
+    them (Linux ``/proc``): the benchmarks' processes fork their own workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after the command's name
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+
+    def below(pid: int) -> bool:
+        while pid > 1:
+            if pid in roots:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    return sum(seconds for pid, seconds in used.items() if below(pid))
+
+
 def analyze() -> None:
     """Refresh PostgreSQL's planner statistics after bulk seeding, as autovacuum would on a
     live database (without them it plans for empty tables: a sequential scan of the journal

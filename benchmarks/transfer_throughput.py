@@ -19,7 +19,9 @@ share of the calls meets a transient fault of the drill's mix (an error answer, 
 after the receiver acted, a timeout, a dropped connection, a slow answer), with the drill's
 2-second read timeout. ``--platform`` sends every call signed through the service platform (its
 own process, as many as the debtor system's), which checks the signature, the agreement and the
-route and passes the call on.
+route and passes the call on. Besides the times, the run reports the CPU time a claim took in
+each part (the enqueue in this process; the sender workers; the debtor system's servers; the
+platform's), read from ``/proc`` for each process and the processes it forked.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness import library_django, wired_agency
+from harness import cpu_seconds, library_django, wired_agency
 from report import publish
 
 WORKER = [sys.executable, "-c", "from bibdebitor.cli import main; main()", "worker"]
@@ -95,15 +97,24 @@ def main() -> None:
             "BIBDEBITOR_CALL_READ_TIMEOUT": "2" if args.faults else "60",
         }
         in_flight = ("--calls", str(args.calls))
+        receiver_cpu = cpu_seconds(debtor.process.pid)
+        platform_cpu = cpu_seconds(broker.process.pid) if broker else 0.0
         workers = _start_workers(env, args.workers, *in_flight) if args.overlap else []
-        started = time.perf_counter()
+        started, enqueue_cpu = time.perf_counter(), time.process_time()
         activation = activate(agency, cutoff=cutoff, preview_code=code, actor="system:bench")
-        enqueue_seconds = time.perf_counter() - started
+        enqueue_seconds, enqueue_cpu = (
+            time.perf_counter() - started,
+            time.process_time() - enqueue_cpu,
+        )
         handed_over = activation.handed_over
         delivery_started = started if args.overlap else time.perf_counter()
         workers = workers or _start_workers(env, args.workers, *in_flight)
         _wait_until_delivered()
         done = time.perf_counter()
+        sender_cpu = cpu_seconds(*(worker.pid for worker in workers))
+        receiver_cpu = cpu_seconds(debtor.process.pid) - receiver_cpu
+        if broker:
+            platform_cpu = cpu_seconds(broker.process.pid) - platform_cpu
         for worker in workers:
             stop(worker)
         assert enqueue_claims(agency, None, actor="system:bench") == 0  # nothing twice
@@ -151,6 +162,13 @@ def main() -> None:
         "delivery_seconds": round(done - delivery_started, 2),
         "handover_seconds": round(done - started, 2),
         "handover_claims_per_second": round(handed_over / (done - started)),
+        # CPU time a claim took in each process (the workers' and servers' start included).
+        "cpu_us_per_claim": {
+            "enqueue": round(enqueue_cpu / handed_over * 1e6),
+            "sender": round(sender_cpu / handed_over * 1e6),
+            "receiver": round(receiver_cpu / handed_over * 1e6),
+            **({"platform": round(platform_cpu / handed_over * 1e6)} if broker else {}),
+        },
     }
     publish(figures, args.json)
     if received != handed_over or left:
