@@ -361,6 +361,7 @@ def encode_fault(fault: SoapFault) -> bytes:
 
 _CUT = len(NS) + 2  # "{" + NS + "}"
 _PERSON = _q("Person")
+_ADDRESS = _q("Adresse")
 
 
 def _body_child(data: bytes, max_bytes: int) -> etree._Element:
@@ -428,16 +429,9 @@ def _decode_class_ref(element: etree._Element) -> ClassRef:
 
 def _decode_party(element: etree._Element) -> Party:
     (holder,) = element  # the schema's choice: a person or a company
-    number, *rest = holder
-    if not rest:
-        if holder.tag == _PERSON:
-            return Party(cpr=number.text or "")
-        return Party(cvr=number.text or "")
-    *values, last = rest
-    fields = _children(values)
-    address = _decode_address(last) if len(last) else {}
-    if not address:
-        fields.update(_children((last,)))
+    number, *rest = holder  # the number, optional fields, and last an optional address
+    address = _decode_address(rest.pop()) if rest and rest[-1].tag == _ADDRESS else {}
+    fields = _children(rest)
     if holder.tag == _PERSON:
         return Party(cpr=number.text or "", name=fields.get("Navn", ""), **address)
     return Party(
