@@ -202,24 +202,15 @@ def _platform(root: Path, debtor, processes: int):
     for name, folder in (("FBS", "library-id"), ("Debitorsystem", "debtor-id")):
         write_identity(name, root / folder)
     broker = BrokerProcess(root / "broker", processes=processes).start()
-    org = f"--organisation={debtor.organisation}"
-    broker.platform("municipality", "--cvr=29189129", "--name=Benchmark Kommune", org)
-    for system, folder in ((debtor.sender, "library-id"), (debtor.instance, "debtor-id")):
-        cert = root / folder / "cert.pem"
-        broker.platform("system", f"--uuid={system}", f"--name={folder}", f"--cert={cert}")
+    org = debtor.organisation
     broker.platform(
-        "route",
-        org,
-        f"--service={REGISTRATION}",
-        f"--receiver={debtor.instance}",
-        f"--address={debtor.url}",
-        f"--channel-token={debtor.token}",
+        "municipality", "--cvr=29189129", "--name=Benchmark Kommune", f"--organisation={org}"
     )
+    for system, folder in ((debtor.sender, "library-id"), (debtor.instance, "debtor-id")):
+        broker.system(system, folder, root / folder / "cert.pem")
+    broker.route(org, REGISTRATION, debtor.instance, debtor.url, debtor.token)
     broker.platform("administrator", "--username=aftaleadmin", "--password=en-lang-kode-42")
-    agreement = broker.platform(
-        "agreement", f"--caller={debtor.sender}", f"--service={REGISTRATION}", org
-    )
-    broker.platform("decide", f"--agreement={agreement}", "--state=approved", "--by=aftaleadmin")
+    broker.approved_agreement(debtor.sender, REGISTRATION, org, "aftaleadmin")
     return broker
 
 

@@ -59,28 +59,17 @@ def platform_set_up(broker, debtor, tmp_path, library_url):
     for name, uuid_ in (("fbs", debtor.sender), ("kmd", debtor.instance)):
         identity = make_identity(name)
         (tmp_path / f"{name}.pem").write_bytes(identity.cert_pem)
-        broker.platform(
-            "system", f"--uuid={uuid_}", f"--name={name}", f"--cert={tmp_path / f'{name}.pem'}"
-        )
+        broker.system(uuid_, name, tmp_path / f"{name}.pem")
     broker.platform("municipality", "--cvr=29189129", "--name=Testby", f"--organisation={org}")
     routes = (
         (REGISTRATION, debtor.instance, debtor.url),
         (COVERAGE, debtor.sender, f"{library_url}/sf1590/{COVERAGE}/1"),
     )
     for service, receiver, address in routes:
-        broker.platform(
-            "route",
-            f"--organisation={org}",
-            f"--service={service}",
-            f"--receiver={receiver}",
-            f"--address={address}",
-        )
+        broker.route(org, service, receiver, address)
     broker.platform("administrator", "--username=aftaler", f"--password={PASSWORD}")
     for caller, service in ((debtor.sender, REGISTRATION), (debtor.instance, COVERAGE)):
-        agreement = broker.platform(
-            "agreement", f"--caller={caller}", f"--service={service}", f"--organisation={org}"
-        )
-        broker.platform("decide", f"--agreement={agreement}", "--state=approved", "--by=aftaler")
+        broker.approved_agreement(caller, service, org, "aftaler")
 
 
 def status_of(page, task: str) -> str:

@@ -70,48 +70,14 @@ def test_hand_over_and_coverage_cross_the_platform_only_under_agreements(
     broker.platform(
         "municipality", "--cvr=29189129", "--name=Test Kommune", f"--organisation={org}"
     )
-    broker.platform(
-        "system",
-        f"--uuid={debtor.sender}",
-        "--name=FBS Cicero",
-        f"--cert={tmp_path / 'library-id' / 'cert.pem'}",
-    )
-    broker.platform(
-        "system",
-        f"--uuid={debtor.instance}",
-        "--name=KMD Opus",
-        f"--cert={tmp_path / 'debtor-id' / 'cert.pem'}",
-    )
-    broker.platform(
-        "route",
-        f"--organisation={org}",
-        f"--service={REGISTRATION}",
-        f"--receiver={debtor.instance}",
-        f"--address={debtor.url}",
-        f"--channel-token={debtor.token}",
-    )
-    broker.platform(
-        "route",
-        f"--organisation={org}",
-        f"--service={COVERAGE}",
-        f"--receiver={debtor.sender}",
-        f"--address={live_server.url}/sf1590/{COVERAGE}/1",
-        f"--channel-token={coverage_token}",
-    )
+    broker.system(debtor.sender, "FBS Cicero", tmp_path / "library-id" / "cert.pem")
+    broker.system(debtor.instance, "KMD Opus", tmp_path / "debtor-id" / "cert.pem")
+    broker.route(org, REGISTRATION, debtor.instance, debtor.url, debtor.token)
+    coverage_address = f"{live_server.url}/sf1590/{COVERAGE}/1"
+    broker.route(org, COVERAGE, debtor.sender, coverage_address, coverage_token)
     broker.platform("administrator", "--username=aftaleadmin", "--password=en-lang-kode-42")
-    hand_over = broker.platform(
-        "agreement",
-        f"--caller={debtor.sender}",
-        f"--service={REGISTRATION}",
-        f"--organisation={org}",
-    )
-    coverage = broker.platform(
-        "agreement",
-        f"--caller={debtor.instance}",
-        f"--service={COVERAGE}",
-        f"--organisation={org}",
-    )
-    broker.platform("decide", f"--agreement={coverage}", "--state=approved", "--by=aftaleadmin")
+    hand_over = broker.agreement(debtor.sender, REGISTRATION, org)
+    coverage = broker.approved_agreement(debtor.instance, COVERAGE, org, "aftaleadmin")
 
     settings.BIBDEBITOR_PLATFORM_URL = broker.base_url
     settings.BIBDEBITOR_PLATFORM_TOKEN = broker.platform("status-client", "--name=FBS")
@@ -133,7 +99,7 @@ def test_hand_over_and_coverage_cross_the_platform_only_under_agreements(
     assert debtor.query("SELECT count(*) FROM debtor_inboundtransaction") == [(0,)]
     assert OutboxMessage.objects.filter(state=MessageState.PENDING).count() == 3
 
-    broker.platform("decide", f"--agreement={hand_over}", "--state=approved", "--by=aftaleadmin")
+    broker.approve(hand_over, "aftaleadmin")
     drain(sender)
     assert checklist_view(agency)[1] is True
     assert OutboxMessage.objects.filter(state=MessageState.DONE).count() == 3

@@ -202,44 +202,17 @@ class Landscape:
         platform(
             "municipality", f"--cvr={m.cvr}", f"--name={m.name}", f"--organisation={m.organisation}"
         )
-        platform(
-            "system",
-            f"--uuid={m.sender}",
-            "--name=FBS",
-            f"--cert={identities / 'library' / 'cert.pem'}",
-        )
-        platform(
-            "system",
-            f"--uuid={m.instance}",
-            f"--name={m.name} debitorsystem",
-            f"--cert={identities / 'debtor' / 'cert.pem'}",
-        )
-        platform(
-            "route",
-            f"--organisation={m.organisation}",
-            f"--service={REGISTRATION}",
-            f"--receiver={m.instance}",
-            f"--address={self._via(self.debtor, f'/sf1590/{REGISTRATION}/1')}",
-            f"--channel-token={self.debtor.token}",
-        )
-        platform(
-            "route",
-            f"--organisation={m.organisation}",
-            f"--service={COVERAGE}",
-            f"--receiver={m.sender}",
-            f"--address={self._via(self.library, f'/sf1590/{COVERAGE}/1')}",
-            f"--channel-token={self.coverage_token}",
-        )
+        broker = self.broker
+        broker.system(m.sender, "FBS", identities / "library" / "cert.pem")
+        broker.system(m.instance, f"{m.name} debitorsystem", identities / "debtor" / "cert.pem")
+        registrations = self._via(self.debtor, f"/sf1590/{REGISTRATION}/1")
+        broker.route(m.organisation, REGISTRATION, m.instance, registrations, self.debtor.token)
+        coverage = self._via(self.library, f"/sf1590/{COVERAGE}/1")
+        broker.route(m.organisation, COVERAGE, m.sender, coverage, self.coverage_token)
         admin, password = self.logins.platform_admin
         platform("administrator", f"--username={admin}", f"--password={password}")
         for caller, service in ((m.sender, REGISTRATION), (m.instance, COVERAGE)):
-            agreement = platform(
-                "agreement",
-                f"--caller={caller}",
-                f"--service={service}",
-                f"--organisation={m.organisation}",
-            )
-            platform("decide", f"--agreement={agreement}", "--state=approved", f"--by={admin}")
+            broker.approved_agreement(caller, service, m.organisation, admin)
         self.library.env_extra.update(
             {
                 "BIBDEBITOR_TRANSFER_RETRY_BASE": str(self.retry_base),
