@@ -12,6 +12,7 @@ from django.utils import timezone
 from bibdebitor.common import bulk
 from bibdebitor.common.appendonly import AppendOnlyError
 from bibdebitor.domain.claims import EventKind
+from bibdebitor.ledger.journal import JournalLine
 from bibdebitor.ledger.models import ClaimEvent
 from bibdebitor.ledger.services import create_claim
 from bibdebitor.transfer.models import DebtorAccount, MessageKind, OutboxMessage
@@ -67,6 +68,32 @@ def test_journal_rows_read_back_as_bulk_create_wrote_them(adult):
     assert by_insert == by_orm
     written = ClaimEvent.objects.get(claim=second, seq=2)
     assert written.occurred_at == WHEN
+    assert abs(written.recorded_at - timezone.now()) < dt.timedelta(minutes=1)
+
+
+def test_journal_lines_as_named_tuples_read_back_as_bulk_create_wrote_them(adult):
+    """``insert_tuples``: the fields by position, those the tuple lacks at their defaults."""
+    first, second = _claim(adult, 5), _claim(adult, 6)
+    ClaimEvent.objects.bulk_create([_events(first, 2, "Ærø & <Æbeltoft>")])
+    line = JournalLine(
+        second.pk,
+        seq=2,
+        kind=EventKind.WRITTEN_DOWN,
+        occurred_at=WHEN,
+        actor="staff:anne",
+        amount_ore=1_250,
+        delta_ore=-1_250,
+        note="Ærø & <Æbeltoft>",
+    )
+    bulk.insert_tuples(ClaimEvent, [line])
+    by_orm, by_tuples = (
+        _read(ClaimEvent, {"claim": first, "seq": 2}),
+        _read(ClaimEvent, {"claim": second, "seq": 2}),
+    )
+    for row in by_orm + by_tuples:
+        row.pop("claim")
+    assert by_tuples == by_orm
+    written = ClaimEvent.objects.get(claim=second, seq=2)
     assert abs(written.recorded_at - timezone.now()) < dt.timedelta(minutes=1)
 
 

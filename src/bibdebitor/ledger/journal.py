@@ -52,7 +52,7 @@ def write_claim_events(rows: Sequence[JournalLine]) -> None:
     Each row names who acted in the one actor format (``domain.actors``)."""
     for actor in {row.actor for row in rows}:
         actors.check(actor)
-    bulk.insert_values(ClaimEvent, [row._asdict() for row in rows])
+    bulk.insert_tuples(ClaimEvent, rows)
     for handler in _handlers(ON_CLAIM_EVENTS):
         handler(list(rows))
 
