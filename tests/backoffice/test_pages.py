@@ -364,3 +364,27 @@ def test_the_ordering_tasks_give_the_values_to_fill_in_and_the_mapping_hint(logi
     page = client.get(f"/kommuner/{agency.agency_id}/").content.decode()
     assert "http://cicero-fbs.com/service/DaekningAfskrivningRegistreringAfsend/2" in page
     assert "DækningAfskrivningRegistreringAfsend_v1" in page
+
+
+def test_the_admin_shows_an_outbox_message_without_its_content(agency):
+    """The content is the XML the debtor system gets: it holds the liable party's CPR. (No
+    staff role sees the outbox; a superuser does, and not that.)"""
+    from django.contrib.auth.models import User
+
+    from bibdebitor.transfer.models import OutboxMessage
+    from tests.transfer.conftest import adults, claim_for, switch_on
+
+    with_integration_settings(agency)
+    switch_on(agency)
+    patron = adults(agency, 1)[0]
+    claim_for(patron, 7)
+    message = OutboxMessage.objects.get()
+    assert patron.cpr in message.account_content
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="en-lang-kode-til-test-42"))
+    page = client.get(f"/admin/transfer/outboxmessage/{message.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert str(message.event_id) in html
+    assert patron.cpr not in html
+    assert "DebitorkontoReference" not in html
