@@ -131,15 +131,13 @@ def insert_tuples(model: type[models.Model], rows: Sequence[tuple[Any, ...]]) ->
         (position.get(name), default, convert)
         for name, default, convert in _plan(fields, connection)
     ]
-    values = [
-        [
-            (default if at is None else row[at])
-            if convert is None
-            else convert(default if at is None else row[at])
-            for at, default, convert in plan
-        ]
-        for row in rows
-    ]
+    values = []
+    for row in rows:
+        line = []
+        for at, default, convert in plan:
+            value = default if at is None else row[at]
+            line.append(value if convert is None else convert(value))
+        values.append(line)
     _execute(connection, model, fields, values)
 
 
