@@ -41,7 +41,7 @@ from bibdebitor.protocol.messages import (
     SubClaim,
     SystemRef,
 )
-from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError, parse
+from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, SCHEMA_BUILDING, ProtocolError, parse
 from bibdebitor.protocol.values import class_ref, shared_uuid, uuid_from_text
 
 NS = "urn:bibdebitor:sf1590:1"
@@ -78,11 +78,9 @@ class SoapFault(ProtocolError):
 # --- schemas ------------------------------------------------------------------------------
 
 
-# A schema object per thread, built one at a time: libxml2 reads an XSD with process-wide
-# state (four senders starting at once got "xmlSchemaPValAttrNodeValue … not a built-in
-# type"), and a schema object keeps the error log of its last validation.
+# A schema object per thread (it keeps the error log of its last validation), built one at a
+# time (SCHEMA_BUILDING).
 _schemas = threading.local()
-_building = threading.Lock()
 
 
 def _schema(file_name: str) -> etree.XMLSchema:
@@ -90,7 +88,7 @@ def _schema(file_name: str) -> etree.XMLSchema:
     if file_name not in built:
         path = files("bibdebitor.protocol") / "xsd" / file_name
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        with _building:
+        with SCHEMA_BUILDING:
             built[file_name] = etree.XMLSchema(etree.parse(str(path), parser))
     return built[file_name]
 

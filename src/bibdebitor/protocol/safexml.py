@@ -4,12 +4,19 @@ encoding). A refused document raises ``ProtocolError`` and nothing else."""
 
 from __future__ import annotations
 
+import threading
+
 from lxml import etree
 
 from bibdebitor.domain.errors import DomainError, gettext_noop
 
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 _OTHER_ENCODING_MARKS = (b"\xfe\xff", b"\xff\xfe", b"\x00\x00", b"\x00<", b"<\x00")
+
+# libxml2 reads an XSD with process-wide state: two threads building schemas at once fail
+# ("xmlSchemaPValAttrNodeValue … not a built-in type") or crash the process. Every schema
+# the process builds, ours and signxml's, is built holding this lock.
+SCHEMA_BUILDING = threading.Lock()
 
 
 class ProtocolError(DomainError):

@@ -35,7 +35,7 @@ from signxml.signer import XMLSigner
 from signxml.verifier import VerifyResult, XMLVerifier
 
 from bibdebitor.domain.errors import gettext_noop
-from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, ProtocolError, parse
+from bibdebitor.protocol.safexml import MAX_MESSAGE_BYTES, SCHEMA_BUILDING, ProtocolError, parse
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SEC_NS = "urn:bibdebitor:sikkerhed:1"
@@ -125,6 +125,13 @@ class _Signer(_Utf8, XMLSigner):
 
 class _Verifier(_Utf8, XMLVerifier):
     pass
+
+
+# signxml builds its XSDs on the first verification, under a lock that locks nothing (a new
+# one each call): three calls arriving at once at a fresh service platform answered 500 and
+# could crash it. Built here instead, once, while the import holds every other thread back.
+with SCHEMA_BUILDING:
+    _Verifier.schemas()  # type: ignore[no-untyped-call]
 
 
 def _sec(name: str) -> str:
