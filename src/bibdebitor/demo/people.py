@@ -21,6 +21,7 @@ ACTOR = actors.system("demo")
 
 CANDIDATES = 300
 OLD_FEE_ORE = 45_00
+NEW_FEE_ORE = 75_00  # invoiced (50 kr or more) and kept from collection (under 100 kr)
 # Who has an open invoice in the debtor system now (its liable party's CPR number).
 INVOICED_CPRS = """
     SELECT DISTINCT li.cpr FROM debtor_liability li
@@ -73,14 +74,22 @@ def demo_citizen(agency: Agency, invoiced: set[str]) -> Patron:
 
 
 def _old_fee(patron: Patron) -> Claim:
-    agency = patron.agency
-    created = (agency.cutoff_date or timezone.localdate()) - dt.timedelta(days=20)
-    top = Claim.objects.filter(agency=agency).aggregate(top=Max("claim_number"))["top"]
+    created = (patron.agency.cutoff_date or timezone.localdate()) - dt.timedelta(days=20)
+    return _late_fee(patron, created, OLD_FEE_ORE)
+
+
+def new_fee(patron: Patron) -> Claim:
+    """A late fee recorded today, after the cut-off: handed over to the debtor system."""
+    return _late_fee(patron, timezone.localdate(), NEW_FEE_ORE)
+
+
+def _late_fee(patron: Patron, created: dt.date, amount_ore: int) -> Claim:
+    top = Claim.objects.filter(agency=patron.agency).aggregate(top=Max("claim_number"))["top"]
     return create_claim(
         patron,
         claim_number=(top or 0) + 1,
         kind=ClaimKind.LATE_FEE,
-        amount_ore=OLD_FEE_ORE,
+        amount_ore=amount_ore,
         created_on=created,
         due_date=created + dt.timedelta(days=30),
         reason="Gebyr for overskredet lånetid",

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 import secrets
+import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -27,12 +28,13 @@ from bibdebitor.citizen.models import ClientSystem
 from bibdebitor.common.credentials import digest
 from bibdebitor.common.stopping import stop_on_signals
 from bibdebitor.demo.landscape import Landscape, Municipality, new_secret
-from bibdebitor.demo.people import INVOICED_CPRS, demo_citizen, demo_guardian
+from bibdebitor.demo.people import INVOICED_CPRS, demo_citizen, demo_guardian, new_fee
 from bibdebitor.demo.scenario import Scenario, Summary
+from bibdebitor.domain.claims import EventKind
 from bibdebitor.domain.money import format_kroner
 from bibdebitor.domain.vendors import Vendor
 from bibdebitor.harness.generator import MunicipalitySize, generate_municipality
-from bibdebitor.ledger.models import Agency
+from bibdebitor.ledger.models import Agency, Patron
 from bibdebitor.ledger.services import set_pin
 from bibdebitor.sortiment.cutover import Tally
 
@@ -129,6 +131,8 @@ class Command(BaseCommand):
         )
         invoiced = {cpr for (cpr,) in landscape.debtor.query(INVOICED_CPRS)}
         citizen = demo_citizen(agency, invoiced)
+        if citizen.cpr not in invoiced:
+            _invoice_a_new_fee(citizen, landscape)
         pin = new_pin()
         set_pin(citizen, pin)
         guardian = demo_guardian(agency, invoiced)
@@ -255,3 +259,16 @@ def wait_for_ctrl_c(console: Console) -> None:
     stop = stop_on_signals()
     console.print(_("Running. Press Ctrl-C to stop."))
     stop.wait()
+
+
+def _invoice_a_new_fee(citizen: Patron, landscape: Landscape) -> None:
+    """Whether anyone of age still has an open invoice once the calendar has run varies with
+    the day the demo runs; if no one has, the citizen gets a late fee today, which is handed
+    over and invoiced in the debtor system's next daily run."""
+    claim = new_fee(citizen)
+    deadline = time.monotonic() + 120
+    while not claim.events.filter(kind=EventKind.ACCEPTED).exists():
+        if time.monotonic() > deadline:
+            raise CommandError(_("The new late fee did not reach the debtor system."))
+        time.sleep(0.2)
+    landscape.debtor.manage("clock", "--advance-days=1")
