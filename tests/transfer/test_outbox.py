@@ -103,7 +103,7 @@ def test_the_outbox_write_shares_the_ledger_transaction(ready, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(outbox, "_write_creates", broken)
+    monkeypatch.setattr(outbox, "_write", broken)
     with pytest.raises(RuntimeError):
         claim_for(patron, 7)
     assert not Claim.objects.filter(claim_number=7).exists()

@@ -85,11 +85,18 @@ class ClassBook:
 
     def __init__(self) -> None:
         self._classes: dict[tuple[str, str], list[tuple[dt.date, dt.date | None, uuid.UUID]]] = {}
-        rows = SortimentClass.objects.filter(agency=None).values_list(
-            "facet__user_key", "user_key", "published_from", "published_to", "uuid"
+        rows = (
+            SortimentClass.objects.filter(agency=None)
+            .order_by("pk")
+            .values_list("facet__user_key", "user_key", "published_from", "published_to", "uuid")
         )
         for facet, key, start, end, class_uuid in rows:
             self._classes.setdefault((facet, key), []).append((start, end, class_uuid))
+
+    def __eq__(self, other: object) -> bool:  # the same classes, published the same days
+        return isinstance(other, ClassBook) and other._classes == self._classes
+
+    __hash__ = None  # type: ignore[assignment]  # mutable contents
 
     def uuid_for(self, facet: str, user_key: str, day: dt.date) -> uuid.UUID:
         for start, end, class_uuid in self._classes.get((facet, user_key), []):

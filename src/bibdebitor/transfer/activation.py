@@ -19,7 +19,7 @@ from bibdebitor.domain.errors import DomainError, gettext_noop
 from bibdebitor.ledger.models import Agency, Claim
 from bibdebitor.sortiment.cutover import preview
 from bibdebitor.transfer.models import IntegrationActivation
-from bibdebitor.transfer.outbox import enqueue_claims
+from bibdebitor.transfer.outbox import hand_over_chunk
 
 REQUIRED_SETTINGS = {
     "organisation_uuid": gettext_noop("the municipality's organisation UUID"),
@@ -73,7 +73,8 @@ def activate(agency: Agency, *, cutoff: dt.date, preview_code: str, actor: str) 
 
 def hand_over_backlog(agency: Agency, *, actor: str) -> int:
     """Enqueue every transferable claim not yet handed over, in chunks (each its own
-    transaction, so a crash loses nothing and a rerun picks up where it stopped)."""
+    transaction, so a crash loses nothing and a rerun picks up where it stopped; the sender
+    may deliver the chunks written while the next is prepared)."""
     ids = list(
         Claim.objects.filter(agency=agency, created_on__gte=agency.cutoff_date)
         .order_by("pk")
@@ -81,8 +82,7 @@ def hand_over_backlog(agency: Agency, *, actor: str) -> int:
     )
     total = 0
     for start in range(0, len(ids), BACKLOG_CHUNK):
-        with transaction.atomic():
-            total += enqueue_claims(agency, ids[start : start + BACKLOG_CHUNK], actor=actor)
+        total += hand_over_chunk(agency, ids[start : start + BACKLOG_CHUNK], actor=actor)
     return total
 
 

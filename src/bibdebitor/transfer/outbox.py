@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from bibdebitor.domain.classification import AccountType, Classification, Cleans
 from bibdebitor.domain.classification import Liable as ClassifiedLiable
 from bibdebitor.domain.references import account_reference, claim_reference
 from bibdebitor.ledger.journal import JournalLine
-from bibdebitor.ledger.models import Agency, Claim, Guardian, Patron
+from bibdebitor.ledger.models import Agency, Claim, ClaimEvent, Guardian, GuardianConsent, Patron
 from bibdebitor.ledger.selectors import borrowers, claim_facts, policy_for
 from bibdebitor.ledger.services import NewEvent, append_events, assign_substitute_cpr
 from bibdebitor.protocol import codec
@@ -77,10 +78,84 @@ def _message(
 
 
 def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: str) -> int:
-    """Hand over those of these claims (None: all the agency's) that classification lets go.
-    Idempotent: a claim already handed over is not transferable again."""
+    """Hand over those of these claims (None: all the agency's) that classification lets go,
+    in the caller's transaction. Idempotent: a claim handed over is not transferable again."""
+    with transaction.atomic():
+        return _write(_plan(agency, claim_ids), actor)
+
+
+def hand_over_chunk(agency: Agency, claim_ids: Collection[int], *, actor: str) -> int:
+    """``enqueue_claims`` for a chunk of the backlog, prepared (classified and rendered) before
+    its write transaction and only written in it: on SQLite the transaction holds the one
+    write lock, which the sender's workers need to deliver meanwhile. What the preparation
+    read is read again in the transaction; if anything differs, it is prepared again there."""
+    read = _inputs(agency, claim_ids)
+    planned = _plan(agency, claim_ids)
+    if planned.substitutes_made:  # the patrons changed under the plan: by the plan itself
+        read = _inputs(agency, claim_ids)
+        planned = _plan(agency, claim_ids)
+    with transaction.atomic():
+        if _inputs(agency, claim_ids) != read:
+            planned = _plan(Agency.objects.get(pk=agency.pk), claim_ids)
+        return _write(planned, actor)
+
+
+_PATRON_FIELDS = (
+    *("kind", "cpr", "cvr", "p_number", "gln", "birth_date"),
+    *("name", "street", "postcode", "city"),
+)
+
+
+class _Inputs(NamedTuple):
+    """Everything a chunk's hand-overs are made from that can change. A journal and the
+    consents only grow, so their lengths tell whether they changed."""
+
+    agency: Mapping[str, object]
+    events: int
+    consents: int
+    patrons: set[tuple[Any, ...]]
+    guardians: set[tuple[Any, ...]]
+    classes: ClassBook
+
+
+def _inputs(agency: Agency, claim_ids: Collection[int]) -> _Inputs:
+    patron_ids = set(Claim.objects.filter(pk__in_ids=claim_ids).values_list("patron_id", flat=True))
+    return _Inputs(
+        agency=Agency.objects.filter(pk=agency.pk).values().get(),
+        events=ClaimEvent.objects.filter(claim_id__in_ids=claim_ids).count(),
+        consents=GuardianConsent.objects.filter(patron_id__in_ids=patron_ids).count(),
+        patrons=set(
+            Patron.objects.filter(pk__in_ids=patron_ids).values_list("pk", *_PATRON_FIELDS)
+        ),
+        guardians=set(
+            Guardian.objects.filter(consents__patron_id__in_ids=patron_ids).values_list(
+                "pk", "cpr", "name", "street", "postcode", "city"
+            )
+        ),
+        classes=ClassBook(),
+    )
+
+
+class _HandOvers(NamedTuple):
+    """A chunk's hand-overs as rows to write: outbox messages and their ``queued`` events."""
+
+    messages: list[dict[str, Any]]
+    queued: list[NewEvent]
+    substitutes_made: bool = False
+
+
+def _write(planned: _HandOvers, actor: str) -> int:
+    if planned.messages:
+        bulk.insert_values(OutboxMessage, planned.messages)
+        append_events(planned.queued, actor=actor)
+    return len(planned.messages)
+
+
+def _plan(agency: Agency, claim_ids: Collection[int] | None) -> _HandOvers:
+    """The hand-overs of those of these claims that classification lets go. Writes only what
+    may stand without them: a missing debtor account, a substitute CPR."""
     if not agency.integration_active or agency.cutoff_date is None:
-        return 0
+        return _HandOvers([], [])
     facts = list(claim_facts(agency, claim_ids))
     # All the agency's claims: read all its patrons rather than name each one (an IN list of
     # 250,000 patrons is more than SQLite or PostgreSQL take as parameters).
@@ -98,16 +173,20 @@ def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: 
         if result.liable == ClassifiedLiable.GUARDIAN:
             guardian_cprs[claim_id] = borrower.guardian_on(claim.created_on) or ""
     if not chosen:
-        return 0
-    _make_substitutes(
+        return _HandOvers([], [])
+    made = _make_substitutes(
         p for _, p, _, r in chosen if Cleansing.SUBSTITUTE_WILL_BE_MADE in r.cleansing
     )
-    return _write_creates(agency, chosen, _guardians(agency, guardian_cprs), actor)
+    messages, queued = _render(agency, chosen, _guardians(agency, guardian_cprs))
+    return _HandOvers(messages, queued, substitutes_made=made > 0)
 
 
-def _make_substitutes(patron_ids: Iterable[int]) -> None:
+def _make_substitutes(patron_ids: Iterable[int]) -> int:
+    made = 0
     for patron in Patron.objects.filter(pk__in_ids=set(patron_ids), cpr=""):
         assign_substitute_cpr(patron, None)
+        made += 1
+    return made
 
 
 class _ClaimRow(NamedTuple):
@@ -138,14 +217,13 @@ class _AccountRow(NamedTuple):
     liable: str
 
 
-def _write_creates(
+def _render(
     agency: Agency,
     chosen: list[tuple[int, int, int, Classification]],
     guardian_by_claim: dict[int, Guardian],
-    actor: str,
-) -> int:
-    """The outbox rows and ``queued`` events of a chunk's hand-overs, read and written as
-    plain values (model instances cost more than the rows' writing)."""
+) -> tuple[list[dict[str, Any]], list[NewEvent]]:
+    """The outbox rows and ``queued`` events of a chunk's hand-overs, read and made as plain
+    values (model instances cost more than the rows' writing)."""
     claims = _rows(Claim, {claim_id for claim_id, *_ in chosen}, _ClaimRow)
     patrons = _rows(Patron, {patron_id for _, patron_id, *_ in chosen}, _PatronRow)
     accounts = _accounts(
@@ -187,9 +265,7 @@ def _write_creates(
             }
         )
         queued.append(NewEvent(claim_id, EventKind.QUEUED, reference=str(event_id)))
-    bulk.insert_values(OutboxMessage, messages)
-    append_events(queued, actor=actor)
-    return len(messages)
+    return messages, queued
 
 
 _Row = TypeVar("_Row", bound=NamedTuple)
