@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -210,3 +211,24 @@ def test_one_moment_shared_by_many_rows_is_written_for_each(adult):
         ClaimEvent.objects.filter(seq=2, claim__in=claims).values_list("claim_id", "occurred_at")
     )
     assert stored == {claims[0].pk: WHEN, claims[1].pk: later, claims[2].pk: WHEN}
+
+
+def test_rows_a_unique_constraint_refuses_are_left_out_when_asked(agency, adult):
+    """``ignore_conflicts``: a row made meanwhile by another writer stays as that writer made
+    it, the rest are written; without it the conflict is an error."""
+    made_first = DebtorAccount.objects.create(
+        agency=agency, patron=adult, account_type="BIB", liable="patron", reference="717300-1"
+    )
+    rows = [
+        {**row, "agency_id": agency.pk, "patron_id": adult.pk}
+        for row in (
+            {"account_type": "BIB", "liable": "guardian", "reference": "717300-1"},
+            {"account_type": "BIB-U18", "liable": "patron", "reference": "717300-2"},
+        )
+    ]
+    bulk.insert_values(DebtorAccount, rows, ignore_conflicts=True)
+    stored = dict(DebtorAccount.objects.values_list("reference", "liable"))
+    assert stored == {"717300-1": "patron", "717300-2": "patron"}
+    assert DebtorAccount.objects.get(reference="717300-1").pk == made_first.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_values(DebtorAccount, rows[:1])

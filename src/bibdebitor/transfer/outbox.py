@@ -293,20 +293,24 @@ def _accounts(
     patron_ids = {patron_id for patron_id, *_ in keys}
     existing = _account_rows(patron_ids)
     missing = [
-        DebtorAccount(
-            agency=agency,
-            patron_id=patron_id,
-            guardian=guardian,
-            account_type=account_type,
-            liable=liable,
-            reference=_account_reference(agency, patron_id, account_type, guardian),
-        )
+        (patron_id, account_type, guardian, liable)
         for patron_id, account_type, guardian, liable in keys
         if (patron_id, account_type, guardian.pk if guardian else None) not in existing
     ]
-    if missing:
-        DebtorAccount.objects.bulk_create(missing, ignore_conflicts=True)
-        existing |= _account_rows({account.patron_id for account in missing})
+    if missing:  # (one made meanwhile by another writer is the one to use)
+        rows = [
+            {
+                "agency_id": agency.pk,
+                "patron_id": patron_id,
+                "guardian_id": guardian.pk if guardian else None,
+                "account_type": account_type,
+                "liable": liable,
+                "reference": _account_reference(agency, patron_id, account_type, guardian),
+            }
+            for patron_id, account_type, guardian, liable in missing
+        ]
+        bulk.insert_values(DebtorAccount, rows, ignore_conflicts=True)
+        existing |= _account_rows({patron_id for patron_id, *_ in missing})
     return existing
 
 
