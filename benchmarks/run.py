@@ -194,8 +194,9 @@ def fault_rows(results: dict[str, dict]) -> list[tuple[str, str, str]]:
     for name in sorted(n for n in results if n.startswith("faults-")):
         claims = int(name.split("-")[1])
         result, clean = results[name], results.get(f"handover-{claims}", {})
-        if "error" in result or not _handover_seconds(result):
-            table.append((f"hand-over {claims:,} claims under faults", "failed", ""))
+        if not result or "error" in result or not _handover_seconds(result):
+            outcome = "failed" if result else "–"  # (not run on this database)
+            table.append((f"hand-over {claims:,} claims under faults", outcome, ""))
             continue
         seconds = _handover_seconds(result)
         value = f"{round(claims / seconds):,}/s in {seconds:,.0f} s"
