@@ -84,6 +84,7 @@ def test_a_payment_booked_before_the_cancellation_was_known_is_kept_as_credit():
         ([Event(K.CREATED, 100)], "already_created"),
         ([Event(K.TRANSFERRED)], "transfer_order"),
         ([Event(K.QUEUED), Event(K.QUEUED)], "transfer_order"),
+        ([Event(K.CANCELLED), Event(K.QUEUED)], "queue_cancelled"),
     ],
 )
 def test_refused_events(events, code):

@@ -223,6 +223,22 @@ def _transfer_step(target: TransferStatus, allowed_from: tuple[TransferStatus, .
     return step
 
 
+_to_queue = _transfer_step(
+    TransferStatus.QUEUED, (TransferStatus.AT_LIBRARY, TransferStatus.REJECTED)
+)
+
+
+def _queue(state: ClaimState, amount: int) -> tuple[ClaimState, int]:
+    # Classification lets no cancelled claim go; the journal refuses one all the same (a
+    # cancellation made while its hand-over was prepared must not be overtaken by it).
+    _require(
+        state.lifecycle is not Lifecycle.CANCELLED,
+        "queue_cancelled",
+        gettext_noop("A cancelled claim cannot be handed over."),
+    )
+    return _to_queue(state, amount)
+
+
 _HANDLERS = {
     EventKind.ACKNOWLEDGED: _acknowledge,
     EventKind.WRITTEN_DOWN: _write_down,
@@ -231,9 +247,7 @@ _HANDLERS = {
     EventKind.COVERED: _cover,
     EventKind.COVERAGE_REVERSED: _reverse_coverage,
     EventKind.WRITTEN_OFF: _write_off,
-    EventKind.QUEUED: _transfer_step(
-        TransferStatus.QUEUED, (TransferStatus.AT_LIBRARY, TransferStatus.REJECTED)
-    ),
+    EventKind.QUEUED: _queue,
     EventKind.TRANSFERRED: _transfer_step(TransferStatus.TRANSFERRED, (TransferStatus.QUEUED,)),
     EventKind.ACCEPTED: _transfer_step(
         TransferStatus.ACCEPTED, (TransferStatus.QUEUED, TransferStatus.TRANSFERRED)
