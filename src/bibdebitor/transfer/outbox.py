@@ -80,8 +80,7 @@ def _message(
 def enqueue_claims(agency: Agency, claim_ids: Collection[int] | None, *, actor: str) -> int:
     """Hand over those of these claims (None: all the agency's) that classification lets go,
     in the caller's transaction. Idempotent: a claim handed over is not transferable again."""
-    with transaction.atomic():
-        return _write(_plan(agency, claim_ids), actor)
+    return _write(_plan(agency, claim_ids), actor)
 
 
 def hand_over_chunk(agency: Agency, claim_ids: Collection[int], *, actor: str) -> int:
